@@ -1,0 +1,1 @@
+"""The registry of WCO bodies: built out in the committees issue."""

@@ -1,0 +1,56 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from news import demo as news_demo
+
+DEMO_USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo content (idempotent: a second run writes nothing). With --demo-user, "
+        "also create a local superuser whose password is kept in var/demo-password.txt."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-user",
+            action="store_true",
+            help="Create the local-only admin account 'demo' (refused when DEBUG is off).",
+        )
+
+    def handle(self, *args, demo_user=False, **options):
+        written = news_demo.load()
+        summary = ", ".join(f"{name}: {count}" for name, count in written.items())
+        self.stdout.write(f"Demo content loaded (rows written — {summary}).")
+        if demo_user:
+            self.ensure_demo_user()
+
+    def ensure_demo_user(self):
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo account is only for a local run with DJANGO_DEBUG=1; "
+                "create real accounts with `manage.py createsuperuser`."
+            )
+        password_file = settings.BASE_DIR / "var" / "demo-password.txt"
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        if password_file.exists():
+            password = password_file.read_text().strip()
+        else:
+            password = secrets.token_urlsafe(12)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=DEMO_USERNAME).first()
+        if user is None:
+            user = user_model.objects.create_superuser(DEMO_USERNAME, "", password)
+        elif not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        self.stdout.write(
+            f"Admin: http://127.0.0.1:8000/admin/ — user “{DEMO_USERNAME}”, "
+            f"password “{password}” (local demo account; also in {password_file})."
+        )

@@ -1,0 +1,20 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Article, Rubric, Topic
+
+
+@register(Rubric)
+class RubricTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("ru",)
+
+
+@register(Topic)
+class TopicTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("ru",)
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = ("title", "slug", "lead", "body", "note")

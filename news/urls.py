@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "news"
+
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="article_list"),
+    path("<int:pk>-<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("<int:pk>/", views.ArticleDetailView.as_view(), name="article_detail_noslug"),
+    path("rubrics/<slug:slug>/", views.RubricArticleListView.as_view(), name="rubric"),
+    path("topics/<slug:slug>/", views.TopicArticleListView.as_view(), name="topic"),
+]

@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    # WhiteNoise looks for STATIC_ROOT when the first request builds the middleware.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Russian, the site's default; requests switch as their URL says."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "editor", "editor@example.test", "correct-horse-battery-staple"
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
