@@ -10,8 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def article():
-    for i in range(3):
-        ArticleFactory()
+    ArticleFactory.create_batch(3)
     return ArticleFactory(
         title_ru="Представитель ФТС России впервые стал заместителем председателя",
         title_en="An FCS representative becomes Vice-Chair for the first time",
