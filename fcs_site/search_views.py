@@ -22,8 +22,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class QueryField(forms.CharField):
+    """Any text is a query: control characters (NUL too) are dropped, not refused."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Words to find"), required=False, strip=True)
+    q = QueryField(label=_("Words to find"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
     rubric = forms.ModelChoiceField(
@@ -40,9 +47,6 @@ class SearchForm(forms.Form):
             attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}
         )
         self.fields["rubric"].queryset = Rubric.objects.filter(Q(**{f"name_{language}__gt": ""}))
-
-    def clean_q(self):
-        return clean_query(self.cleaned_data["q"])
 
     def _clean_date(self, name):
         value = self.cleaned_data.get(name)
@@ -84,7 +88,12 @@ def page_number(request) -> int:
 
 def search_view(request):
     language = get_language()
-    form = SearchForm(request.GET or None, language=language)
+    data = None
+    if request.GET:
+        # The box shows the query as searched: cut, without control characters.
+        data = request.GET.copy()
+        data["q"] = clean_query(data.get("q", ""))
+    form = SearchForm(data, language=language)
     context = {
         "form": form,
         "page_obj": None,

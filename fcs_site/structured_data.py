@@ -9,7 +9,7 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from news.search_index import html_to_text
@@ -32,6 +32,10 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _moment(value) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
 def news_article(article, request, language: str) -> dict:
     url = request.build_absolute_uri(article.get_absolute_url(language))
     title = getattr(article, f"title_{language}") or ""
@@ -47,8 +51,8 @@ def news_article(article, request, language: str) -> dict:
         "inLanguage": language,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "datePublished": _moment(article.published_at),
+        "dateModified": _moment(max(article.updated_at, article.published_at)),
         "publisher": publisher,
         "author": publisher,
         "isAccessibleForFree": True,
