@@ -23,6 +23,7 @@ from django.db.models import Value
 CONFIGS = {"ru": "russian", "en": "english"}
 WEIGHTS = ("A", "B", "C", "D")
 
+INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "span", "abbr", "sub", "sup", "code"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]")
 _SPACE = re.compile(r"\s+")
 
@@ -52,11 +53,14 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
     def handle_starttag(self, tag, attrs):
-        # Any tag separates words: "<p>one</p><p>two</p>" is "one two", not "onetwo".
-        self.parts.append(" ")
+        # Block tags separate words: "<p>one</p><p>two</p>" is "one two", not "onetwo";
+        # inline ones do not: "<b>Brussels</b>." stays "Brussels.".
+        if tag not in INLINE_TAGS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
-        self.parts.append(" ")
+        if tag not in INLINE_TAGS:
+            self.parts.append(" ")
 
 
 def html_to_text(html: str | None) -> str:

@@ -383,7 +383,9 @@ def test_yo_is_ye_both_in_the_text_and_in_the_query(session_article):
     other = ArticleFactory(title_ru="Учет товаров", body_ru="<p>Текст.</p>")
     assert set(found("учёт")) == {session_article.pk, other.pk}
     assert set(found("учет")) == {session_article.pk, other.pk}
-    snippet = next(r.snippet for r in search("учёт", "ru").results if r.obj.pk == session_article.pk)
+    snippet = next(
+        r.snippet for r in search("учёт", "ru").results if r.obj.pk == session_article.pk
+    )
     assert "<mark>Учет</mark>" in snippet
 
 
