@@ -12,6 +12,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
@@ -86,7 +87,8 @@ class ArticleSitemap(TranslatedSitemap):
 class PageSitemap(TranslatedSitemap):
     """Lists and other pages that exist in every language."""
 
-    def items(self):
+    @cached_property
+    def pages(self):
         pages = [("home", {}), ("news:article_list", {}), ("feeds:index", {})]
         pages += [("opendata:index", {})]
         pages += [("opendata:dataset", {"identifier": d.identifier}) for d in opendata.DATASETS]
@@ -94,6 +96,9 @@ class PageSitemap(TranslatedSitemap):
             slugs = model.objects.order_by("slug").values_list("slug", flat=True)
             pages += [(url_name, {"slug": slug}) for slug in slugs]
         return pages
+
+    def items(self):
+        return self.pages
 
     def location(self, item):
         name, kwargs = item
