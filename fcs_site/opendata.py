@@ -118,8 +118,9 @@ class Dataset:
     def last_change(self) -> datetime | None:
         raise NotImplementedError
 
-    def version(self) -> str | None:
-        changed = self.last_change()
+    def version(self, changed: datetime | None = None) -> str | None:
+        """The name of the current data version: when the data last changed (Moscow time)."""
+        changed = changed or self.last_change()
         return timezone.localtime(changed).strftime(VERSION_FORMAT) if changed else None
 
     def structure_name(self) -> str:
@@ -206,19 +207,19 @@ def _article_fields() -> tuple[Field, ...]:
               lambda a, c: [topic.slug for topic in a.topics.all()]),
     ]  # fmt: skip
     language_fields = [
-        ("url", _("Address of the article’s page in %(language)s"), "url", _absolute_url),
-        ("title", _("Headline in %(language)s"), "string", None),
-        ("lead", _("Lead in %(language)s"), "string", None),
-        ("body", _("Text in %(language)s (HTML)"), "html", None),
-        ("note", _("“To take note” box in %(language)s (HTML)"), "html", None),
+        ("url", _("Address of the article’s page %(in_language)s"), "url", _absolute_url),
+        ("title", _("Headline %(in_language)s"), "string", None),
+        ("lead", _("Lead %(in_language)s"), "string", None),
+        ("body", _("Text %(in_language)s (HTML)"), "html", None),
+        ("note", _("“To take note” box %(in_language)s (HTML)"), "html", None),
     ]
-    language_names = {"ru": _("Russian"), "en": _("English")}
+    in_language = {"ru": _("in Russian"), "en": _("in English")}
     for code, _name in settings.LANGUAGES:
         for name, description, field_format, transform in language_fields:
             fields.append(
                 Field(
                     f"{name}_{code}",
-                    _LazyFormat(description, language=language_names[code]),
+                    _LazyFormat(description, in_language=in_language[code]),
                     field_format,
                     _language_value(
                         "slug" if name == "url" else name,

@@ -34,9 +34,9 @@ def _publisher() -> dict:
     }
 
 
-def passport(request, dataset: opendata.Dataset) -> list[tuple[str, str, str]]:
+def passport(request, dataset: opendata.Dataset, changed=None) -> list[tuple[str, str, str]]:
     """The passport as (property, title, value) rows, in the recommendations' order."""
-    version = dataset.version()
+    version = dataset.version(changed)
     structure = dataset.structure_name()
     publisher = _publisher()
     rows = [
@@ -147,7 +147,8 @@ def registry(request, fmt):
 @require_safe
 def dataset_page(request, identifier):
     dataset = _dataset_or_404(identifier)
-    version = dataset.version()
+    changed = dataset.last_change()
+    version = dataset.version(changed)
     structure = dataset.structure_name()
     links = {
         "meta": {
@@ -183,9 +184,9 @@ def dataset_page(request, identifier):
     ]  # fmt: skip
     context = {
         "dataset": dataset,
-        "passport": passport(request, dataset),
+        "passport": passport(request, dataset, changed),
         "version": version,
-        "version_moment": dataset.last_change(),
+        "version_moment": changed,
         "structure_name": structure,
         "links": links,
         "fields": fields,

@@ -142,9 +142,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_admin_and_search(clie
 
 def test_robots_txt_uses_https_behind_a_tls_proxy(client, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    response = client.get(
-        "/robots.txt", HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost"
-    )
+    response = client.get("/robots.txt", HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost")
     assert "Sitemap: https://localhost/sitemap.xml" in response.content.decode()
 
 
