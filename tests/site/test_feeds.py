@@ -138,7 +138,7 @@ def test_feed_query_count_does_not_grow_with_items(client, django_assert_num_que
 def test_pages_announce_their_feeds_in_the_head(client, article, language):
     html = client.get(f"/{language}/news/").content.decode()
     head = html[: html.index("</head>")]
-    assert f'<link rel="alternate" type="application/rss+xml" title="' in head
+    assert '<link rel="alternate" type="application/rss+xml" title="' in head
     assert f'href="/{language}/feeds/news.rss"' in head
     assert f'href="/{language}/feeds/news.atom"' in head
     rubric_page = client.get(f"/{language}/news/rubrics/press-releases/").content.decode()

@@ -136,7 +136,7 @@ def test_structure_file_describes_every_field_in_both_languages(client):
 
 
 def test_csv_download_matches_the_database(client, articles):
-    both, russian, hidden = articles
+    both, russian, _hidden = articles
     response = get(client, data_url(client))
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
