@@ -34,6 +34,8 @@ from news.search_index import CONFIGS, fold, html_to_text, yo_to_ye
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 PER_PAGE = 20
+# Results past this page are not served: nobody reads them, and deep pages cost the most.
+MAX_PAGES = 250
 # Private-use characters that the database puts around highlighted words; stored search text
 # never holds them (news.search_index.clean_text removes them), so they cannot be forged.
 MARK_START = "\ue000"
@@ -118,7 +120,7 @@ class SearchPage:
 
     @property
     def num_pages(self) -> int:
-        return max(1, math.ceil(self.count / self.per_page))
+        return min(MAX_PAGES, max(1, math.ceil(self.count / self.per_page)))
 
     def has_next(self) -> bool:
         return self.number < self.num_pages
@@ -374,9 +376,10 @@ def _timestamp(value) -> float:
 class _Backend:
     name = ""
 
-    def __init__(self, query: str, language: str):
+    def __init__(self, query: str, language: str, using: str = DEFAULT_DB_ALIAS):
         self.query = query
         self.language = language
+        self.using = using
 
     def matching(self, source: SearchSource, queryset):
         raise NotImplementedError
@@ -392,8 +395,8 @@ class _Backend:
 class _PostgresBackend(_Backend):
     name = "postgresql"
 
-    def __init__(self, query, language):
-        super().__init__(query, language)
+    def __init__(self, query, language, using=DEFAULT_DB_ALIAS):
+        super().__init__(query, language, using)
         self.config = CONFIGS[language]
         self.search_query = SearchQuery(
             yo_to_ye(query), config=self.config, search_type="websearch"
@@ -457,8 +460,8 @@ class _PostgresBackend(_Backend):
 class _FallbackBackend(_Backend):
     name = "fallback"
 
-    def __init__(self, query, language):
-        super().__init__(query, language)
+    def __init__(self, query, language, using=DEFAULT_DB_ALIAS):
+        super().__init__(query, language, using)
         self.terms = query_terms(query)
 
     def matching(self, source, queryset):
@@ -478,7 +481,7 @@ class _FallbackBackend(_Backend):
 
     def results(self, source, pks):
         results = {}
-        for obj in source.detail_queryset().filter(pk__in=pks):
+        for obj in source.detail_queryset().using(self.using).filter(pk__in=pks):
             results[obj.pk] = SearchResult(
                 source=source,
                 obj=obj,
@@ -515,12 +518,11 @@ def search(
         raise InvalidPage(page)
     vendor = connections[using].vendor
     backend_class = _PostgresBackend if vendor == "postgresql" else _FallbackBackend
-    empty = SearchPage(query, [], page, 0, per_page, backend_class.name)
     if not query:
         if page > 1:
             raise InvalidPage(page)
-        return empty
-    backend = backend_class(query, language)
+        return SearchPage(query, [], page, 0, per_page, backend_class.name)
+    backend = backend_class(query, language, using)
     with statement_timeout(settings.FCS_SEARCH_TIMEOUT_MS, using=using):
         matched = []
         for source in sources if sources is not None else SOURCES:

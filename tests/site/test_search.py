@@ -146,6 +146,17 @@ def test_results_are_paginated():
     assert first.num_pages == 2 and first.has_next() and not second.has_next()
 
 
+def test_pages_past_the_last_served_one_are_refused(monkeypatch):
+    from django.core.paginator import InvalidPage
+
+    monkeypatch.setattr(search_module, "MAX_PAGES", 2)
+    ArticleFactory.create_batch(5, title_ru="Сессия")
+    assert search("сессия", "ru", per_page=2).num_pages == 2
+    assert len(search("сессия", "ru", per_page=2, page=2).results) == 2
+    with pytest.raises(InvalidPage):
+        search("сессия", "ru", per_page=2, page=3)
+
+
 def test_several_sources_are_merged_and_paginated():
     for i in range(5):
         ArticleFactory(title_ru=f"Сессия {i}", published_at=timezone.now() - timedelta(days=i + 1))
