@@ -31,8 +31,8 @@ class QueryField(forms.CharField):
 
 class SearchForm(forms.Form):
     q = QueryField(label=_("Words to find"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Published until"), required=False, widget=DateInput)
     rubric = forms.ModelChoiceField(
         label=_("Rubric"),
         queryset=Rubric.objects.none(),
