@@ -204,6 +204,15 @@ def test_search_columns_follow_every_save(session_article):
     assert found("брюсселе") == [session_article.pk]
 
 
+def test_saving_keeps_the_search_columns_in_the_same_statement(
+    session_article, django_assert_num_queries
+):
+    session_article.title_ru = "Заседание Политической комиссии"
+    with django_assert_num_queries(1):
+        session_article.save()
+    assert found("комиссии" if ON_POSTGRES else "комисси") == [session_article.pk]
+
+
 # The page.
 
 
