@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "news",
     "committees",
     "fcs_site",
@@ -221,8 +222,22 @@ FCS_SERVICE_LINKS = [
         _("Search the “Customs legislation” databank"),
         os.environ.get("FCS_CUSTOMS_LAW_DATABANK_URL", "https://customs.gov.ru/document"),
     ),
-    (_("Open data"), os.environ.get("FCS_OPEN_DATA_URL", "https://customs.gov.ru/opendata")),
+    # An address (http..., https..., /...) or the name of one of the site's own URLs.
+    (_("Open data"), os.environ.get("FCS_OPEN_DATA_URL") or "opendata:index"),
 ]
+
+# Site search: PostgreSQL cancels a search query after this many milliseconds.
+FCS_SEARCH_TIMEOUT_MS = env_int("FCS_SEARCH_TIMEOUT_MS", 2000)
+
+# Feeds and the sitemap are served from the cache for this many seconds.
+FCS_FEED_CACHE_SECONDS = env_int("FCS_FEED_CACHE_SECONDS", 300)
+FCS_FEED_ITEMS = 30
+# Past this many URLs, /sitemap.xml becomes a sitemap index (the protocol's limit).
+FCS_SITEMAP_LIMIT = 50000
+# Open data passports: the publisher's taxpayer number starts every dataset identifier.
+FCS_OPENDATA_PUBLISHER_INN = os.environ.get("FCS_OPENDATA_PUBLISHER_INN", "7730176610")
+FCS_OPENDATA_PUBLISHER_PHONE = os.environ.get("FCS_OPENDATA_PUBLISHER_PHONE", "")
+FCS_OPENDATA_PUBLISHER_EMAIL = os.environ.get("FCS_OPENDATA_PUBLISHER_EMAIL", "")
 
 LOGGING = {
     "version": 1,

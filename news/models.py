@@ -1,11 +1,13 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from . import search_index
 from .html import clean_html
 from .slugs import make_slug
 
@@ -150,6 +152,11 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    # Derived on save for the site search (news/search_index.py); never edited by hand.
+    search_ru = SearchVectorField(null=True, editable=False)
+    search_en = SearchVectorField(null=True, editable=False)
+    search_text_ru = models.TextField(default="", editable=False)
+    search_text_en = models.TextField(default="", editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -158,7 +165,9 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="news_article_public_idx")
+            models.Index(fields=["status", "-published_at", "-id"], name="news_article_public_idx"),
+            search_index.PostgresOnlyGinIndex(fields=["search_ru"], name="news_article_search_ru"),
+            search_index.PostgresOnlyGinIndex(fields=["search_en"], name="news_article_search_en"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -182,10 +191,19 @@ class Article(models.Model):
             title = getattr(self, f"title_{code}") or ""
             if title and not getattr(self, f"slug_{code}"):
                 setattr(self, f"slug_{code}", make_slug(title) or "article")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        index = search_index.index_values(
+            search_index.article_documents(self), connections[using].vendor
+        )
+        for name, value in index.items():
+            setattr(self, name, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "updated_at"}
+            kwargs["update_fields"] = {*update_fields, "updated_at", *index}
         super().save(*args, **kwargs)
+        for name in search_index.CONFIGS:
+            # The tsvector was an SQL expression; read back from the database when asked for.
+            self.__dict__.pop(f"search_{name}", None)
 
     def get_absolute_url(self, language: str | None = None) -> str:
         language = language or translation.get_language()
