@@ -15,6 +15,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if not settings.MEDIA_URL.startswith(("http://", "https://", "//")):
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.serve_media, name="media")
+    ]
+
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("news/", include("news.urls")),
