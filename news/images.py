@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
@@ -40,8 +39,8 @@ ENCODER_OPTIONS = {
 
 MESSAGES = {
     "too_large": _(
-        "The file is %(size)s; a photo may be at most %(limit)s. "
-        "Export it again at a smaller size or higher compression."
+        "The file is larger than %(megabytes)s MB. "
+        "Export the photo again at a smaller size or with more compression."
     ),
     "too_many_pixels": _(
         "The image has more than %(megapixels)s megapixels. "
@@ -89,14 +88,13 @@ def clean_upload(upload) -> CleanedImage:
     colours converted to sRGB, and no EXIF, GPS, XMP, ICC or text metadata.
     """
     limit = settings.FCS_PHOTO_MAX_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise _error("too_large", size=filesizeformat(size), limit=filesizeformat(limit))
+    megabytes = f"{limit / 1024 / 1024:g}"
+    if (getattr(upload, "size", None) or 0) > limit:
+        raise _error("too_large", megabytes=megabytes)
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        size = size or len(data)
-        raise _error("too_large", size=filesizeformat(size), limit=filesizeformat(limit))
+        raise _error("too_large", megabytes=megabytes)
 
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<svg" in head or (head.startswith(b"<?xml") and b"svg" in head):
