@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
@@ -42,7 +43,10 @@ def serve_media(request, path):
     from the reverse proxy or the object store with the same headers (see README)."""
     if not settings.FCS_SERVE_MEDIA:
         raise Http404
-    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation as exc:  # a path leading out of MEDIA_ROOT
+        raise Http404 from exc
     response["X-Content-Type-Options"] = "nosniff"
     # Should a file ever be opened as a document, it may run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
