@@ -339,3 +339,26 @@ def test_the_upload_field_asks_the_browser_for_images_only(staff_client):
     html = staff_client.get(ADD_URL).content.decode()
     assert 'accept="image/jpeg,image/png,image/webp"' in html
     assert 'name="alt_ru"' in html and 'name="alt_en"' in html
+
+
+def test_photo_renditions_command_fills_gaps_and_follows_new_widths(settings, media_root):
+    from django.core.management import call_command
+
+    photo = PhotoFactory(size=(1000, 667))
+    photo.renditions.filter(width=480).delete()
+    out = io.StringIO()
+    call_command("photo_renditions", stdout=out)
+    assert out.getvalue().strip() == "2 renditions made for 1 photos."
+    assert photo.renditions.count() == 6
+
+    settings.FCS_PHOTO_WIDTHS = (320, 640)
+    call_command("photo_renditions", stdout=io.StringIO())
+    assert sorted(photo.renditions.values_list("format", "width")) == [
+        ("jpeg", 320),
+        ("jpeg", 640),
+        ("webp", 320),
+        ("webp", 640),
+    ]
+    assert len(stored_files(media_root)) == 5
+    call_command("photo_renditions", stdout=out)
+    assert out.getvalue().strip().endswith("0 renditions made for 0 photos.")
