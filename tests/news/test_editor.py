@@ -4,7 +4,9 @@ import json
 import re
 from pathlib import Path
 
+import polib
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from news.forms import RICH_TEXT_EXTENSIONS
@@ -70,3 +72,20 @@ def test_the_editor_bundle_fetches_no_remote_code():
     assert remote == set()
     css = Path(finders.find("django_prose_editor/material-icons.css")).read_text(encoding="utf-8")
     assert "http" not in css
+
+
+def test_the_editor_dialogs_speak_the_editors_language(staff_client):
+    # django-prose-editor's dialogs call gettext() from the admin's JavaScript catalogue.
+    catalogue = staff_client.get("/admin/jsi18n/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    expected = json.dumps("Изменить ссылку")
+    assert f'"Edit Link": {expected}' in catalogue
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_editor_catalogue_is_complete_and_matches_the_bundle(language):
+    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "djangojs.po"
+    catalogue = polib.pofile(str(path))
+    assert catalogue.percent_translated() == 100
+    bundle = Path(finders.find("django_prose_editor/editor.js")).read_text(encoding="utf-8")
+    for entry in catalogue:
+        assert f'"{entry.msgid}"' in bundle, entry.msgid
