@@ -225,7 +225,10 @@ def _has_alpha(image: Image.Image) -> bool:
 
 def _clean_pixels(image: Image.Image, fmt: str) -> Image.Image:
     """Upright, sRGB pixels in a web mode, with no metadata attached."""
-    image = ImageOps.exif_transpose(image) or image
+    try:
+        image = ImageOps.exif_transpose(image) or image
+    except Exception:  # malformed EXIF: keep the pixels the way they are stored
+        image = image.copy()
     alpha = _has_alpha(image) and fmt != "jpeg"
     mode = "RGBA" if alpha else "RGB"
     icc = image.info.get("icc_profile")
