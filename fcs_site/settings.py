@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_prose_editor",
     "news",
     "committees",
     "fcs_site",
@@ -184,6 +185,22 @@ STORAGES = {
         )
     },
 }
+
+# Uploads. Form fields other than files may total 2.5 MB (a long article body fits many
+# times over); an uploaded file above FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary
+# file rather than held in memory. Photos are capped at FCS_PHOTO_MAX_BYTES by their form
+# field; the reverse proxy should refuse bodies a little above that (see README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o644
+# Django serves MEDIA_URL itself only when this is on (local runs and tests); in production
+# the reverse proxy or the object store serves media (see README).
+FCS_SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
+
+# Press photos (news.images): what an upload may be, and the widths made for srcset.
+FCS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+FCS_PHOTO_MAX_PIXELS = 40_000_000
+FCS_PHOTO_WIDTHS = (480, 800, 1200, 1600)
 
 # Security. Production values are the defaults whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = (

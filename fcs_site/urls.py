@@ -18,6 +18,11 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
 ]
 
+if not settings.MEDIA_URL.startswith(("http://", "https://", "//")):
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.serve_media, name="media")
+    ]
+
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("news/", include("news.urls")),
