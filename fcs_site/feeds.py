@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -80,6 +80,10 @@ class NewsFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         return None
 
+    def get_feed(self, obj, request):
+        self.request = request
+        return super().get_feed(obj, request)
+
     def filter_articles(self, queryset, obj):
         return queryset
 
@@ -112,7 +116,7 @@ class NewsFeed(Feed):
 
     def items(self, obj):
         queryset = Article.objects.public(get_language()).select_related("rubric")
-        queryset = self.filter_articles(queryset, obj).prefetch_related("topics")
+        queryset = self.filter_articles(queryset, obj).prefetch_related("topics").with_lead_photo()
         return queryset[: settings.FCS_FEED_ITEMS]
 
     def item_title(self, item):
@@ -135,9 +139,11 @@ class NewsFeed(Feed):
         return names + [str(topic) for topic in item.topics.all()]
 
     def item_enclosures(self, item):
-        """The lead photo, once articles have photos (the photos work adds it here):
-        ``[Enclosure(absolute_url, str(size_in_bytes), mime_type)]``."""
-        return []
+        """The lead photo, as readers show it beside the item."""
+        image = item.lead_photo_rendition(width=800, request=getattr(self, "request", None))
+        if image is None:
+            return []
+        return [Enclosure(image.url, str(image.size), image.mime_type)]
 
 
 class RubricFeed(NewsFeed):

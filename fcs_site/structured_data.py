@@ -59,7 +59,14 @@ def news_article(article, request, language: str) -> dict:
     }
     if article.rubric_id:
         data["articleSection"] = str(article.rubric)
-    # The photos work adds "image": [absolute URLs of the lead photo's renditions].
+    image = article.lead_photo_rendition(width=1200, request=request)
+    if image is not None:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": image.url,
+            "width": image.width,
+            "height": image.height,
+        }
     return data
 
 

@@ -324,6 +324,17 @@ class PhotoImage:
     height: int
     mime_type: str
     alt: str
+    file_name: str = ""
+
+    @property
+    def size(self) -> int:
+        """Bytes of the file in storage (a storage call: for feeds, which are cached)."""
+        from django.core.files.storage import default_storage
+
+        try:
+            return default_storage.size(self.file_name) if self.file_name else 0
+        except OSError:
+            return 0
 
 
 class Photo(models.Model):
@@ -454,14 +465,20 @@ class Photo(models.Model):
             candidates[-1] if candidates else None
         )
         if chosen:
-            url, w, h = chosen.file.url, chosen.width, chosen.height
+            url, w, h, name = chosen.file.url, chosen.width, chosen.height, chosen.file.name
         else:
             url, w, h, format = self.image.url, self.width, self.height, self.format
+            name = self.image.name
         if request is not None:
             url = request.build_absolute_uri(url)
         mime_type = images.MIME_TYPES[format]
         return PhotoImage(
-            url=url, width=w, height=h, mime_type=mime_type, alt=self.text_alternative
+            url=url,
+            width=w,
+            height=h,
+            mime_type=mime_type,
+            alt=self.text_alternative,
+            file_name=name,
         )
 
     @property

@@ -34,3 +34,11 @@ def news_article_json_ld(context, article):
     return structured_data.json_ld_script(
         structured_data.news_article(article, request, get_language())
     )
+
+
+@register.filter
+def lead_photo_for_preview(article, request):
+    """The lead photo for link previews (og:image), absolute, or None."""
+    if article is None:
+        return None
+    return article.lead_photo_rendition(width=1200, request=request)

@@ -298,3 +298,37 @@ def test_article_photo_and_photo_names():
     assert str(ArticlePhoto(photo=photo)) == "Таможня"
     assert str(Photo(pk=7)) == "Фотография 7"
     assert str(photo.renditions.first()).startswith("photos/")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_lead_photo_reaches_feeds_link_previews_and_json_ld(client, illustrated, language):
+    import json
+
+    import feedparser
+
+    rss = feedparser.parse(client.get(f"/{language}/feeds/news.rss").content)
+    assert not rss.bozo
+    (entry,) = [e for e in rss.entries if e.link.endswith(illustrated.get_absolute_url(language))]
+    (enclosure,) = entry.enclosures
+    assert enclosure.href.startswith("http://testserver/media/photos/")
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) > 0
+    assert client.get(enclosure.href.removeprefix("http://testserver")).status_code == 200
+
+    html = client.get(illustrated.get_absolute_url(language)).content.decode()
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert og_image.startswith("http://testserver/media/photos/")
+    alt = getattr(illustrated.lead_photo, f"alt_{language}")
+    assert f'<meta property="og:image:alt" content="{alt}">' in html
+    ld = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert ld["image"]["url"] == og_image
+    assert ld["image"]["width"] > 0
+
+
+def test_articles_without_a_photo_have_no_image_metadata(client):
+    article = ArticleFactory()
+    html = client.get(article.get_absolute_url("en")).content.decode()
+    assert "og:image" not in html
+    assert '"image"' not in html
