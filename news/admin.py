@@ -41,13 +41,14 @@ class ArticleAdmin(TabbedTranslationAdmin):
     search_fields = ["title_ru", "title_en", "lead_ru", "lead_en"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug_ru": ("title_ru",), "slug_en": ("title_en",)}
-    autocomplete_fields = ["rubric"]
+    autocomplete_fields = ["rubric", "bodies", "sessions", "people"]
     filter_horizontal = ["topics"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body", "note"]}),
         (_("Publication"), {"fields": ["kind", "status", "published_at", "rubric", "topics"]}),
+        (_("WCO bodies"), {"fields": ["bodies", "sessions", "people"]}),
         (
             _("History"),
             {

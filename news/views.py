@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
+
+from committees.models import Body, Person, Session
 
 from .models import Article, Rubric, Topic
 
@@ -56,7 +59,21 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("rubric")
+        language = get_language()
+        return (
+            Article.objects.published()
+            .select_related("rubric")
+            .prefetch_related(
+                Prefetch("bodies", queryset=Body.objects.available_in(language)),
+                Prefetch(
+                    "sessions",
+                    queryset=Session.objects.available_in(language).select_related(
+                        "body", "parent__body"
+                    ),
+                ),
+                Prefetch("people", queryset=Person.objects.available_in(language)),
+            )
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
