@@ -3,6 +3,7 @@
 from datetime import UTC
 
 import icalendar
+from django.utils.translation import gettext
 
 from .models import Session
 
@@ -56,7 +57,7 @@ def sessions_calendar(sessions, *, name: str, request) -> bytes:
         event.add("transp", "TRANSPARENT")
         if session.venue:
             event.add("location", session.venue)
-        details = [session.get_format_display()]
+        details = [f"{gettext('Format')}: {session.get_format_display()}"]
         if session.summary:
             details.append(session.summary)
         event.add("description", "\n\n".join(details))

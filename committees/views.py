@@ -227,5 +227,5 @@ def body_sessions_calendar(request, slug):
         .order_by("start_date", "pk")
     )
     return _calendar_response(
-        sessions, gettext("Sessions of the %(body)s") % {"body": body.title}, request
+        sessions, gettext("Sessions of the WCO %(body)s") % {"body": body.genitive}, request
     )
