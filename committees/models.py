@@ -391,10 +391,6 @@ class Session(models.Model):
         return self.parent_id is not None
 
     @property
-    def last_number(self) -> int | None:
-        return self.second_number or self.number
-
-    @property
     def last_day_exclusive(self) -> date:
         return self.end_date + timedelta(days=1)
 
@@ -422,6 +418,12 @@ class Session(models.Model):
     def dates_display(self, language: str | None = None) -> str:
         return dates.format_date_range(self.start_date, self.end_date, language)
 
+    def clean_fields(self, exclude=None):
+        # A phase belongs to its session's body: fill it in before fields are checked.
+        if self.body_id is None and self.parent is not None:
+            self.body_id = self.parent.body_id
+        super().clean_fields(exclude)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -430,8 +432,6 @@ class Session(models.Model):
         # The parent may be a session not saved yet (phases added on its admin page).
         parent = self.parent
         if parent is not None:
-            if self.body_id is None:
-                self.body_id = parent.body_id
             if parent is self or (parent.pk is not None and parent.pk == self.pk):
                 errors["parent"] = _("A session cannot be a phase of itself.")
             elif parent.parent_id:
