@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from . import services
-from .models import Body, Delegation, Person, Post, Session, Term
+from .models import Body, Delegation, Person, Post, Session, Term, language_codes
 
 
 class BodyAdminForm(forms.ModelForm):
@@ -109,8 +109,31 @@ class PhaseInline(TranslationTabularInline):
     verbose_name_plural = _("phases (for a session held in parts)")
 
 
+class DelegationInlineFormSet(BaseInlineFormSet):
+    """Two rows of one form can both name a head for the same member."""
+
+    def clean(self):
+        super().clean()
+        heads = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if self._should_delete_form(form) or data.get("role") != Delegation.Role.HEAD:
+                continue
+            members = {
+                (code, data.get(f"member_{code}"))
+                for code in language_codes()
+                if data.get(f"member_{code}")
+            }
+            if members & heads:
+                form.add_error(
+                    "role", _("This member's delegation already has a head at this session.")
+                )
+            heads |= members
+
+
 class DelegationInline(TranslationTabularInline):
     model = Delegation
+    formset = DelegationInlineFormSet
     fields = ["member", "person", "role"]
     autocomplete_fields = ["person"]
     extra = 0

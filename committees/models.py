@@ -52,7 +52,9 @@ class TranslatedAvailability:
         return [code for code in language_codes() if self.is_available_in(code)]
 
     def first_filled(self, field: str) -> str:
-        for code in language_codes():
+        """`field` in the active language, or else in the first language that has it."""
+        current = translation.get_language()
+        for code in [current, *language_codes()]:
             value = getattr(self, f"{field}_{code}", "")
             if value:
                 return value
