@@ -162,6 +162,10 @@ class SessionAdmin(TabbedTranslationAdmin):
         (_("Outcome"), {"fields": ["summary", "report_approved_at"]}),
     ]
 
+    def get_queryset(self, request):
+        # Each row and autocomplete result names its body (and, for a phase, its session).
+        return super().get_queryset(request).select_related("body", "parent__body")
+
     def get_search_results(self, request, queryset, search_term):
         """Words match the body's names; numbers match the session's numbers ("EC 41")."""
         words = search_term.split()
@@ -207,6 +211,9 @@ class PostAdmin(admin.ModelAdmin):
         "body__abbreviation_en",
     ]
     autocomplete_fields = ["body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("body")
 
 
 @admin.register(Term)

@@ -562,3 +562,13 @@ def test_query_counts_do_not_grow(client, registry, django_assert_num_queries, s
     for path, queries in pages:
         with django_assert_num_queries(queries):
             assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Chair (acting)"), ("ru", "Председатель (исполняющий обязанности)")],
+)
+def test_acting_office_holders_are_marked(client, language, expected):
+    post = PostFactory(role=Post.Role.CHAIR)
+    TermFactory(post=post, start_date=date(2022, 1, 1), acting=True)
+    assert expected in page(client, post.body.get_absolute_url(language))
