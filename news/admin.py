@@ -104,7 +104,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     search_fields = ["title_ru", "title_en", "lead_ru", "lead_en"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug_ru": ("title_ru",), "slug_en": ("title_en",)}
-    autocomplete_fields = ["rubric", "lead_photo"]
+    autocomplete_fields = ["rubric", "lead_photo", "bodies", "sessions", "people"]
     filter_horizontal = ["topics"]
     inlines = [ArticlePhotoInline]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
@@ -113,6 +113,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
         (None, {"fields": ["title", "slug", "lead", "body", "note"]}),
         (_("Publication"), {"fields": ["kind", "status", "published_at", "rubric", "topics"]}),
         (_("Photos"), {"fields": ["lead_photo"]}),
+        (_("WCO bodies"), {"fields": ["bodies", "sessions", "people"]}),
         (
             _("History"),
             {

@@ -156,6 +156,27 @@ class Article(models.Model):
             "previews. Pick an uploaded photo or add a new one with the plus sign."
         ),
     )
+    bodies = models.ManyToManyField(
+        "committees.Body",
+        verbose_name=_("WCO bodies"),
+        blank=True,
+        related_name="articles",
+        help_text=_("The bodies the article reports on; it is then listed on their pages."),
+    )
+    sessions = models.ManyToManyField(
+        "committees.Session",
+        verbose_name=_("sessions"),
+        blank=True,
+        related_name="articles",
+        help_text=_("The sessions the article reports on; it is then listed on their pages."),
+    )
+    people = models.ManyToManyField(
+        "committees.Person",
+        verbose_name=_("people"),
+        blank=True,
+        related_name="articles",
+        help_text=_("The people the article names; it is then listed on their pages."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(

@@ -1,11 +1,14 @@
 from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Rubric, Topic
+from committees.models import Body, Person, Session
+
+from .models import Article, ArticlePhoto, Rubric, Topic
 
 
 class PublicArticlesMixin:
@@ -56,7 +59,27 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("rubric").with_lead_photo().with_gallery()
+        return Article.objects.published().select_related("rubric", "lead_photo")
+
+    def prefetch_for_page(self, article, language):
+        """Everything the page shows, in a fixed number of queries whatever its size.
+
+        Done only once the article is known to be shown (not for redirects and 404s); the
+        renditions of the lead and gallery photos come in one query together.
+        """
+        prefetch_related_objects(
+            [article],
+            Prefetch("gallery_items", queryset=ArticlePhoto.objects.select_related("photo")),
+            Prefetch("bodies", queryset=Body.objects.available_in(language)),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.available_in(language).select_related(
+                    "body", "parent__body"
+                ),
+            ),
+            Prefetch("people", queryset=Person.objects.available_in(language)),
+        )
+        prefetch_related_objects(article.photos(), "renditions")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -76,6 +99,7 @@ class ArticleDetailView(DetailView):
         if request.path != canonical:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
+        self.prefetch_for_page(article, language)
         context = self.get_context_data(object=article, alternates=alternates)
         return self.render_to_response(context)
 

@@ -128,9 +128,9 @@ def test_article_page_queries_do_not_grow_with_the_gallery(
     article = ArticleFactory(lead_photo=PhotoFactory(size=(500, 300)))
     for _ in range(count):
         ArticlePhotoFactory(article=article, photo=PhotoFactory(size=(500, 300)))
-    # the article with its lead photo, the lead's renditions, the gallery with its photos,
-    # the gallery photos' renditions
-    with django_assert_num_queries(4):
+    # the article with its lead photo, the gallery with its photos, the renditions of all
+    # of them, the linked WCO bodies, sessions and people
+    with django_assert_num_queries(6):
         html = client.get(article.get_absolute_url("en")).content.decode()
     assert len(imgs(html)) == count + 1
 

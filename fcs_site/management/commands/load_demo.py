@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from committees import demo as committees_demo
 from news import demo as news_demo
 
 DEMO_USERNAME = "demo"
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, demo_user=False, **options):
-        written = news_demo.load()
+        written = committees_demo.load()
+        written.update(news_demo.load())
+        written["article links"] = news_demo.link_committees()
         summary = ", ".join(f"{name}: {count}" for name, count in written.items())
         self.stdout.write(f"Demo content loaded (rows written — {summary}).")
         if demo_user:
