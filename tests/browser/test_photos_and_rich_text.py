@@ -63,7 +63,9 @@ def test_editor_uploads_a_photo_and_readers_see_it_with_their_language_alt(
     fill_tab(page, "title", "en", "An FCS delegation at the Committee's 41st session")
     type_rich_text(page, "body", "en", "The session was held by video link.")
     page.locator(".form-row.field-lead_photo .select2-selection").click()
-    page.locator(".select2-search__field").fill("Delegates")
+    page.locator('input.select2-search__field[aria-controls="select2-id_lead_photo-results"]').fill(
+        "Delegates"
+    )
     page.locator(".select2-results__option", has_text="Delegates").first.click()
     page.select_option("#id_status", Article.Status.PUBLISHED)
     now = timezone.localtime() - timezone.timedelta(minutes=2)
