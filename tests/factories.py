@@ -40,6 +40,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     kind = Article.Kind.NEWS
+    withdrawn_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Article.Status.WITHDRAWN else None
+    )
 
     class Params:
         russian_only = factory.Trait(title_en="", lead_en="", body_en="", slug_en="")
@@ -48,3 +51,29 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
         )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff member; `role` puts them in one of the editorial groups (Author, Editor,
+    Administrator) made by the news.0003_editorial_roles migration."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Sequence(lambda n: f"Staff{n}")
+    last_name = "Member"
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
