@@ -215,23 +215,8 @@ WORKFLOW_STEPS = {
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
-    list_display = [
-        "title",
-        "kind",
-        "status",
-        "published_at",
-        "languages",
-        *(translation_column(code) for code in language_codes()),
-        "rubric",
-    ]
-    list_filter = [
-        "status",
-        "kind",
-        LanguageAvailabilityFilter,
-        TranslationStatusFilter,
-        "rubric",
-        "topics",
-    ]
+    list_display = ["title", "kind", "status", "published_at", "languages", "rubric"]
+    list_filter = ["status", "kind", LanguageAvailabilityFilter, "rubric", "topics"]
     list_select_related = ["rubric"]
     search_fields = ["title_ru", "title_en", "lead_ru", "lead_en"]
     date_hierarchy = "published_at"
@@ -241,21 +226,10 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     actions = ["publish", "unpublish"]
     object_history_template = "admin/news/article/object_history.html"
+    change_list_template = "admin/news/article/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body", "note"]}),
-        (
-            _("Publication"),
-            {
-                "fields": [
-                    "kind",
-                    "status",
-                    "published_at",
-                    "press_release_number",
-                    "rubric",
-                    "topics",
-                ]
-            },
-        ),
+        (_("Publication"), {"fields": ["kind", "status", "published_at", "rubric", "topics"]}),
         (
             _("History"),
             {
@@ -275,6 +249,18 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     @admin.display(description=_("press release number"))
     def press_release_number(self, obj):
         return obj.press_release_number or "—"
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        at = columns.index("languages") + 1 if "languages" in columns else len(columns)
+        columns[at:at] = [translation_column(code) for code in language_codes()]
+        return columns
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        at = filters.index(LanguageAvailabilityFilter) + 1
+        filters.insert(at, TranslationStatusFilter)
+        return filters
 
     # Permissions: the model permissions of the roles, narrowed by news/workflow.py.
 
@@ -297,6 +283,10 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             (name, {**options, "fields": list(options["fields"])})
             for name, options in super().get_fieldsets(request, obj)
         ]
+        for _name, options in fieldsets:
+            if "published_at" in options["fields"]:
+                at = options["fields"].index("published_at") + 1
+                options["fields"].insert(at, "press_release_number")
         if obj is None or not self.has_change_permission(request, obj):
             return fieldsets
         first = fieldsets[0][1]["fields"]
@@ -324,9 +314,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         if request.method != "POST":
             return False
         token = EditToken.loads(request.POST.get("edit_token"))
-        return token is not None and (
-            token.after_conflict or find_conflict(token, obj) is not None
-        )
+        return token is not None and (token.after_conflict or find_conflict(token, obj) is not None)
 
     # Saving: every edit goes through services.article_save.
 
@@ -364,7 +352,20 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             request._article_restored_from = version.revision.date_created
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    # Only those who may delete articles may bring deleted ones back.
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_recover": self.has_delete_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
     def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
         version = Version.objects.filter(pk=version_id).select_related("revision").first()
         if version is not None:
             request._article_restored_from = version.revision.date_created
@@ -396,9 +397,12 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["workflow"] = self._workflow_context(request, obj)
-        context["can_submit_on_save"] = context.get("has_change_permission", False) and (
-            obj is None or workflow.can_submit(request.user, obj)
-        )
+        if obj is None or not obj.pk:
+            context["can_submit_on_save"] = self.has_add_permission(request)
+        else:
+            context["can_submit_on_save"] = self.has_change_permission(
+                request, obj
+            ) and workflow.can_submit(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _workflow_context(self, request, article):
@@ -442,7 +446,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
                 for code in language_codes()
             ],
             "previews": [
-                {"code": code, "name": LANGUAGE_NAMES[code], "url": _staff_preview_url(article, code)}
+                {
+                    "code": code,
+                    "name": LANGUAGE_NAMES[code],
+                    "url": _staff_preview_url(article, code),
+                }
                 for code in article.available_languages()
             ],
             "can_share_preview": workflow.can_share_preview(user, article),

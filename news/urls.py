@@ -11,7 +11,5 @@ urlpatterns = [
     path("rubrics/<slug:slug>/", views.RubricArticleListView.as_view(), name="rubric"),
     path("topics/<slug:slug>/", views.TopicArticleListView.as_view(), name="topic"),
     path("preview/<int:pk>/", views.StaffPreviewView.as_view(), name="staff_preview"),
-    path(
-        "preview/shared/<slug:token>/", views.SharedPreviewView.as_view(), name="shared_preview"
-    ),
+    path("preview/shared/<slug:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
 ]

@@ -64,16 +64,17 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Withdrawn articles keep their address (with a notice, or as 410 Gone) but are
         # never listed: this is the only view that looks past published().
-        return (Article.objects.published() | Article.objects.withdrawn()).select_related(
-            "rubric"
-        )
+        return (Article.objects.published() | Article.objects.withdrawn()).select_related("rubric")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         article = self.object
         if article.is_withdrawn() and article.withdrawal_mode == Article.WithdrawalMode.GONE:
             return TemplateResponse(
-                request, "news/article_gone.html", {"withdrawn_at": article.withdrawn_at}, status=410
+                request,
+                "news/article_gone.html",
+                {"withdrawn_at": article.withdrawn_at},
+                status=410,
             )
         language = get_language()
         alternates = {
@@ -165,7 +166,9 @@ class SharedPreviewView(PreviewMixin, View):
         link = services.preview_link_for_token(token)
         if link is None:
             return no_index(
-                TemplateResponse(request, "news/preview_expired.html", {"unknown": True}, status=404)
+                TemplateResponse(
+                    request, "news/preview_expired.html", {"unknown": True}, status=404
+                )
             )
         if not link.is_active():
             return no_index(

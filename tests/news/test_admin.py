@@ -1,5 +1,4 @@
 import pytest
-from django.utils import timezone
 
 from news.models import Article
 from tests.factories import ArticleFactory
