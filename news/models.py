@@ -290,9 +290,8 @@ class Article(models.Model):
             if title and not getattr(self, f"slug_{code}"):
                 setattr(self, f"slug_{code}", make_slug(title) or "article")
         changed_languages = self._changed_text_languages()
-        now = timezone.now()
-        for code in changed_languages:
-            setattr(self, f"text_changed_at_{code}", now)
+        for code, when in self._text_change_times(changed_languages).items():
+            setattr(self, f"text_changed_at_{code}", when)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {
@@ -371,6 +370,35 @@ class Article(models.Model):
             if edited:
                 changed.append(code)
         return changed
+
+    def _was_available_in(self, language: str) -> bool:
+        loaded = getattr(self, "_loaded_texts", None)
+        if self._state.adding or loaded is None:
+            return False
+        return all(loaded.get(f"{field}_{language}") for field in self.REQUIRED_TRANSLATED_FIELDS)
+
+    def _text_change_times(self, changed: list[str]) -> dict:
+        """When each edited language's text counts as changed.
+
+        An edit of a language that was up to date is new text: it is dated now, and the
+        other languages become out of date. An edit of a language that was missing or out
+        of date is taken as catching up with the others: it is dated like the newest of
+        them, so that translating never makes the source language look out of date.
+        """
+        now = timezone.now()
+        before = {code: getattr(self, f"text_changed_at_{code}") for code in language_codes()}
+        times = {}
+        for code in changed:
+            others = [
+                before[other]
+                for other in language_codes()
+                if other not in changed and before[other] and self.is_available_in(other)
+            ]
+            behind = not self._was_available_in(code) or (
+                before[code] is not None and any(other > before[code] for other in others)
+            )
+            times[code] = max(others) if others and behind else now
+        return times
 
     def is_withdrawn(self) -> bool:
         return self.status == self.Status.WITHDRAWN

@@ -170,15 +170,15 @@ class SharedPreviewView(PreviewMixin, View):
                     request, "news/preview_expired.html", {"unknown": True}, status=404
                 )
             )
-        if not link.is_active():
-            return no_index(
-                TemplateResponse(request, "news/preview_expired.html", {"link": link}, status=410)
-            )
         article = link.article
         language = get_language()
         if article.is_public() and article.is_available_in(language):
             # The embargo is over: the public page is the one to share.
             return no_index(HttpResponseRedirect(article.get_absolute_url(language)))
+        if not link.is_active():
+            return no_index(
+                TemplateResponse(request, "news/preview_expired.html", {"link": link}, status=410)
+            )
         return self.render_preview(
             request,
             article,

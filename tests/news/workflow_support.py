@@ -20,9 +20,10 @@ def author_draft(author, **kwargs) -> Article:
     return article
 
 
-def change_form_data(article: Article, **overrides) -> dict:
+def change_form_data(article: Article, refresh: bool = True, **overrides) -> dict:
     """What the admin change form posts for `article`, as loaded now."""
-    article.refresh_from_db()
+    if refresh:
+        article.refresh_from_db()
     data = {}
     for code in ("ru", "en"):
         for field in ("title", "slug", "lead", "body", "note"):
@@ -30,14 +31,14 @@ def change_form_data(article: Article, **overrides) -> dict:
         data[f"change_note_{code}"] = ""
     data["kind"] = article.kind
     data["rubric"] = article.rubric_id or ""
-    data["topics"] = [topic.pk for topic in article.topics.all()]
+    data["topics"] = [topic.pk for topic in article.topics.all()] if refresh else []
     if article.published_at:
         local = timezone.localtime(article.published_at)
         data["published_at_0"] = local.strftime("%Y-%m-%d")
         data["published_at_1"] = local.strftime("%H:%M:%S")
     else:
         data["published_at_0"] = data["published_at_1"] = ""
-    data["edit_token"] = EditToken.for_article(article).dumps()
+    data["edit_token"] = EditToken.for_article(article).dumps() if refresh else ""
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
