@@ -250,7 +250,7 @@ class PreviewLinkForm(forms.Form):
         label=_("Shared with"),
         required=False,
         max_length=200,
-        help_text=_("Who the link is for, as a reminder (for example, a ministry’s press office)."),
+        help_text=_("Who the link is for, as a reminder (for example, a ministry's press office)."),
     )
 
 

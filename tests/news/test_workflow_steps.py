@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from news import services
 from news.models import Article, ArticleEvent
@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db
 
 MSK = ZoneInfo("Europe/Moscow")
 Action = ArticleEvent.Action
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are checked in English; pages choose their language by address."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
