@@ -653,8 +653,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset.filter(~Q(status=Article.Status.DRAFT)):
-            services.article_unpublish(article=article, user=request.user)
-            count += 1
+            try:
+                services.article_unpublish(article=article, user=request.user)
+                count += 1
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, _message_of(error, article), messages.ERROR)
         self.message_user(
             request,
             ngettext(

@@ -6,6 +6,7 @@ At save, a token that no longer matches the article means someone saved in betwe
 the hashes say which fields they changed and the events after the token's say who.
 """
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ def _value(article: Article, model_field: models.Field):
     value = model_field.value_from_object(article)
     if value in (None, ""):
         return ""
+    if isinstance(value, datetime.datetime):
+        # The form keeps whole seconds: a save that only drops microseconds changes nothing.
+        value = value.replace(microsecond=0)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

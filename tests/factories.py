@@ -72,8 +72,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            from django.contrib.auth.models import Group
-
-            self.groups.add(Group.objects.get(name=extracted))
+            self.groups.add(role_group(extracted))
         if create:
             self.save()
+
+
+def role_group(name: str):
+    """The role's group, as its migration made it; made again if a transactional test's
+    flush removed it (the flush keeps permissions, not groups)."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        roles = importlib.import_module("news.migrations.0003_editorial_roles").ROLES
+        group = Group.objects.create(name=name)
+        for code in roles[name]:
+            app_label, codename = code.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
