@@ -321,3 +321,20 @@ def test_unknown_steps_and_articles_answer_404(client, people, step):
     article = ArticleFactory()
     if step != "submit":
         assert client.get(workflow_url(article, step)).status_code == 404
+
+
+def test_local_demo_run_adds_an_author_and_an_editor(settings, tmp_path):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.BASE_DIR = tmp_path
+    call_command("load_demo", "--demo-user")
+    call_command("load_demo", "--demo-user")
+    users = get_user_model().objects
+    author, editor = users.get(username="demo-author"), users.get(username="demo-editor")
+    assert author.is_staff and author.has_perm("news.add_article")
+    assert not author.has_perm("news.publish_article")
+    assert editor.has_perm("news.publish_article")
+    password = (tmp_path / "var" / "demo-password.txt").read_text().strip()
+    assert author.check_password(password)
