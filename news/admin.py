@@ -124,6 +124,26 @@ class WorkflowStep:
     done: Any
 
 
+# The permission each step needs, and the states it can be taken from: someone with the
+# permission who follows a stale link is told what happened instead of being refused.
+STEP_PERMISSIONS = {
+    "submit": "news.change_article",
+    "recall": "news.change_article",
+    "request_changes": "news.review_article",
+    "publish": "news.publish_article",
+    "unpublish": "news.publish_article",
+    "withdraw": "news.withdraw_article",
+}
+STEP_STATES = {
+    "submit": lambda article: article.status == Article.Status.DRAFT,
+    "recall": lambda article: article.status == Article.Status.IN_REVIEW,
+    "request_changes": lambda article: article.status == Article.Status.IN_REVIEW,
+    "publish": lambda article: article.status != Article.Status.PUBLISHED or article.is_scheduled(),
+    "unpublish": lambda article: article.status != Article.Status.DRAFT,
+    "withdraw": lambda article: article.is_public(),
+}
+
+
 def _run_publish(form, article, user):
     return services.article_publish(
         article=article,
@@ -511,6 +531,15 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             raise Http404
         article = self._get_article_or_404(request, object_id)
         if not step.allowed(request.user, article):
+            if request.user.has_perm(STEP_PERMISSIONS[step.name]) and not STEP_STATES[step.name](
+                article
+            ):
+                messages.warning(
+                    request,
+                    gettext("“%(step)s” is not possible now. %(status)s")
+                    % {"step": step.label, "status": _status_sentence(article)},
+                )
+                return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
             raise PermissionDenied
         kwargs = {"article": article, "user": request.user}
         if step.form is PublishForm:

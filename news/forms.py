@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,12 @@ class ArticleAdminForm(forms.ModelForm):
         self.conflict = None
         if self.instance.pk and not self.is_bound:
             self.initial["edit_token"] = EditToken.for_article(self.instance).dumps()
+
+    @cached_property
+    def changed_data(self):
+        # The admin's "changed …" history message lists content, not the form's machinery.
+        machinery = {"edit_token", "confirm_overwrite", "major_update"}
+        return [name for name in super().changed_data if name not in machinery]
 
     def clean(self):
         cleaned = super().clean()

@@ -284,6 +284,14 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         for code in language_codes():
+            for field in self.TEXT_FIELDS:
+                # Browsers send line breaks as CRLF: keep one form, so that saving an
+                # unchanged text never counts as changing it.
+                value = getattr(self, f"{field}_{code}")
+                if value and "\r" in value:
+                    setattr(
+                        self, f"{field}_{code}", value.replace("\r\n", "\n").replace("\r", "\n")
+                    )
             for field in ("body", "note"):
                 setattr(self, f"{field}_{code}", clean_html(getattr(self, f"{field}_{code}")))
             title = getattr(self, f"title_{code}") or ""

@@ -338,3 +338,12 @@ def test_local_demo_run_adds_an_author_and_an_editor(settings, tmp_path):
     assert editor.has_perm("news.publish_article")
     password = (tmp_path / "var" / "demo-password.txt").read_text().strip()
     assert author.check_password(password)
+
+
+def test_a_stale_step_link_explains_instead_of_refusing(client, people):
+    article = published(people)
+    client.force_login(people["editor"])
+    response = client.get(workflow_url(article, "publish"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "“Publish or schedule” is not possible now. Published on" in page

@@ -148,3 +148,12 @@ def test_translating_a_missing_language_does_not_make_the_source_out_of_date(edi
 def test_editing_both_languages_at_once_keeps_both_complete(editor):
     article = save_later(make(), editor, body_ru="<p>Новое.</p>", body_en="<p>New.</p>")
     assert statuses(article) == {"ru": "complete", "en": "complete"}
+
+
+def test_line_breaks_sent_by_a_browser_do_not_count_as_an_edit(editor):
+    article = make(body_ru="<p>Первый абзац.</p>\n<p>Второй.</p>")
+    article = save_later(
+        article, editor, body_ru="<p>Первый абзац.</p>\r\n<p>Второй.</p>", title_en="New"
+    )
+    assert article.body_ru == "<p>Первый абзац.</p>\n<p>Второй.</p>"
+    assert statuses(article) == {"ru": "outdated", "en": "complete"}
