@@ -209,3 +209,23 @@ def test_shared_preview_shows_the_embargo_banner_and_passes_axe(
         check_axe(page, label="shared preview")
     finally:
         outsider.close()
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_withdrawal_notice_and_gone_pages_pass_axe(live_server, page, check_axe, language):
+    from news import services
+
+    editor = UserFactory(username=f"w{language}", role="Editor")
+    notice = ArticleFactory(title_en="Figures for March", title_ru="Данные за март")
+    gone = ArticleFactory(title_en="Removed item", title_ru="Удалённая новость")
+    reasons = {"ru": "Данные пересмотрены.", "en": "The figures were revised."}
+    services.article_withdraw(article=notice, user=editor, mode="notice", reasons=reasons)
+    services.article_withdraw(article=gone, user=editor, mode="gone", reasons=reasons)
+
+    response = page.goto(live_server.url + notice.get_absolute_url(language))
+    assert response.status == 200
+    assert page.locator(".article__withdrawn h2").is_visible()
+    check_axe(page, label="withdrawal notice")
+    response = page.goto(live_server.url + gone.get_absolute_url(language))
+    assert response.status == 410
+    check_axe(page, label="410 Gone")
