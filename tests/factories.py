@@ -45,6 +45,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     kind = Article.Kind.NEWS
+    withdrawn_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Article.Status.WITHDRAWN else None
+    )
 
     class Params:
         russian_only = factory.Trait(title_en="", lead_en="", body_en="", slug_en="")
@@ -196,3 +199,46 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     member_ru = "Российская Федерация"
     member_en = "Russian Federation"
     role = Delegation.Role.MEMBER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff member; `role` puts them in one of the editorial groups (Author, Editor,
+    Administrator) made by the news.0006_editorial_roles migration."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Sequence(lambda n: f"Staff{n}")
+    last_name = "Member"
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(role_group(extracted))
+        if create:
+            self.save()
+
+
+def role_group(name: str):
+    """The role's group, as its migration made it; made again if a transactional test's
+    flush removed it (the flush keeps permissions, not groups)."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        roles = importlib.import_module("news.migrations.0006_editorial_roles").ROLES
+        group = Group.objects.create(name=name)
+        for code in roles[name]:
+            app_label, codename = code.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
