@@ -19,7 +19,8 @@ from modeltranslation.translator import translator
 from .models import Article, ArticleEvent
 
 SALT = "news.article.edit-token"
-# Bookkeeping, not content: nobody's change to these is a conflict.
+# Bookkeeping, not content: nobody's change to these is a conflict (nor to the derived
+# text_changed_at_* and search_* columns, which follow the text).
 UNTRACKED = {"id", "version", "created_at", "created_by", "updated_at", "updated_by"}
 
 
@@ -30,7 +31,7 @@ def tracked_fields() -> list[models.Field]:
         for f in Article._meta.concrete_fields
         if f.name not in UNTRACKED
         and f.name not in translated_bases
-        and not f.name.startswith("text_changed_at")
+        and not f.name.startswith(("text_changed_at", "search_"))
     ]
     return fields + list(Article._meta.many_to_many)
 

@@ -1,6 +1,7 @@
 """The editorial workflow in a real browser: the whole path from an Author's draft to a
 scheduled publication a visitor sees only after its time, and two editors colliding."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -39,10 +40,20 @@ def staff_page(browser):
         context.close()
 
 
+RICH_TEXT = {"body", "note"}
+
+
 def fill_language(page, language, **fields):
     page.select_option("#modeltranslation-main-switch", label=language)
     for name, value in fields.items():
-        page.fill(f"#id_{name}_{language}", value)
+        if name in RICH_TEXT:
+            # The body and the note are edited in the WYSIWYG editor, as people do.
+            editor = page.locator(f"#tab_id_{name}_{language} .ProseMirror[contenteditable=true]")
+            editor.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type(re.sub(r"<[^>]+>", "", value))
+        else:
+            page.fill(f"#id_{name}_{language}", value)
 
 
 def test_author_writes_editor_reviews_and_schedules_visitor_sees_it_only_after_its_time(
