@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "fcs_site.accessibility.middleware.AccessibilityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fcs_site.context_processors.site",
+                "fcs_site.accessibility.context_processors.accessibility",
             ],
         },
     },
@@ -211,6 +213,9 @@ LOGIN_URL = "admin:login"
 FCS_SITE_NAME = _("Federal customs service")
 FCS_NEWS_PAGE_SIZE = 20
 FCS_HOME_NEWS_COUNT = 10
+# The version for the visually impaired keeps the visitor's choices in this cookie.
+FCS_A11Y_COOKIE_NAME = "a11y"
+FCS_A11Y_COOKIE_AGE = 365 * 24 * 3600
 # Service links shown at the top of every page (label, address); labels are translated.
 FCS_SERVICE_LINKS = [
     (

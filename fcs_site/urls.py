@@ -18,5 +18,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("news/", include("news.urls")),
+    path("a11y/", include("fcs_site.accessibility.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,1 @@
+"""The version for the visually impaired: profile, middleware, views and template context."""
