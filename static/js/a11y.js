@@ -13,6 +13,7 @@
   var controls = document.getElementById("a11y-controls");
   var toggle = panel.querySelector(".a11y-panel__toggle");
   var root = document.documentElement;
+  var queue = Promise.resolve();
 
   function apply(state) {
     Array.prototype.slice.call(root.classList).forEach(function (name) {
@@ -46,16 +47,19 @@
     query.set(button.name, button.value);
     query.set("next", form.elements.next.value);
     var url = form.action + "?" + query.toString();
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(response.status);
-        }
-        return response.json();
-      })
-      .then(apply)
-      .catch(function () {
-        window.location.assign(url);
-      });
+    // One request at a time: each builds on the cookie the previous one set.
+    queue = queue.then(function () {
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(apply)
+        .catch(function () {
+          window.location.assign(url);
+        });
+    });
   });
 })();

@@ -181,8 +181,8 @@ def test_without_javascript_every_setting_works_through_the_panel_and_persists(
 
     expected = Profile(panel="open")
     for setting in STYLE_SETTINGS:
-        # Every choice in turn, ending on a non-default one that must then persist.
-        for value, _label in [*setting.choices[1:], setting.choices[0], setting.choices[-1]]:
+        # Every choice in turn, the default first, ending on one that must then persist.
+        for value, _label in setting.choices:
             with page.expect_navigation():
                 option(page, setting.key, value).click()
             expected = expected.with_choices({setting.key: value})
@@ -279,6 +279,20 @@ def test_with_javascript_a_change_applies_at_once_without_a_reload(live_server, 
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("document.activeElement.className") == "a11y-panel__toggle"
     assert not [c for c in page.context.cookies() if c["name"] == COOKIE]
+
+
+def test_with_javascript_quick_presses_all_count(live_server, page, site):
+    use_profile(page, live_server, "panel:open")
+    open_page(page, live_server, "/ru/news/")
+    for key, value in [("fs", "150"), ("cs", "blue"), ("img", "off"), ("ff", "serif")]:
+        option(page, key, value).click(no_wait_after=True)
+    expected = {"a11y-fs-150", "a11y-cs-blue", "a11y-img-off", "a11y-ff-serif"}
+    page.wait_for_function(
+        "names => names.every(n => document.documentElement.classList.contains(n))",
+        arg=sorted(expected),
+    )
+    page.reload()
+    assert html_classes(page) == expected
 
 
 def test_the_keyboard_reaches_the_skip_link_then_the_panel_and_works_every_control(
