@@ -154,6 +154,8 @@ def test_a_choice_that_does_not_exist_is_a_clear_400(client, language, query):
     heading = {"ru": "Такой настройки нет", "en": "There is no such setting"}[language]
     assert heading in html
     assert f'href="/{language}/news/"' in html
+    # The panel on this page leads back to the page, not to the bad address again.
+    assert f'name="next" value="/{language}/news/"' in html
     assert "<script>" not in html
 
 
