@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from .models import Article, Rubric, Topic
+from .pagination import AnchoredPaginator
 
 
 class PublicArticlesMixin:
@@ -19,6 +20,22 @@ class ArticleListView(PublicArticlesMixin, ListView):
     paginate_by = settings.FCS_NEWS_PAGE_SIZE
     template_name = "news/article_list.html"
     context_object_name = "articles"
+    # A cached anchor every this many pages: a page skips fewer rows than that.
+    anchor_every = 10
+
+    def list_key(self) -> str:
+        """Names this list among all lists of articles, for its cached page anchors."""
+        return f"all:{get_language()}"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        return AnchoredPaginator(
+            queryset,
+            per_page,
+            list_key=self.list_key(),
+            version=getattr(self.request, "content_version", None),
+            anchor_every=self.anchor_every,
+            allow_empty_first_page=allow_empty_first_page,
+        )
 
 
 class HomeView(PublicArticlesMixin, ListView):
@@ -39,6 +56,9 @@ class RubricArticleListView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(rubric=self.rubric, **kwargs)
 
+    def list_key(self) -> str:
+        return f"rubric{self.rubric.pk}:{get_language()}"
+
 
 class TopicArticleListView(ArticleListView):
     template_name = "news/topic_article_list.html"
@@ -49,6 +69,9 @@ class TopicArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+    def list_key(self) -> str:
+        return f"topic{self.topic.pk}:{get_language()}"
 
 
 class ArticleDetailView(DetailView):
