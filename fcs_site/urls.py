@@ -6,6 +6,7 @@ from django.urls import include, path
 from news.views import HomeView
 
 from . import views
+from .bench import views as bench_views
 
 admin.site.site_header = settings.FCS_SITE_NAME
 admin.site.site_title = settings.FCS_SITE_NAME
@@ -13,6 +14,8 @@ admin.site.site_title = settings.FCS_SITE_NAME
 urlpatterns = [
     path("i18n/switch/<str:language>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
+    # The benchmark's bare-Django limit; answers 404 unless FCS_BENCH_ENDPOINTS is on.
+    path("bench/bare/<int:size>/", bench_views.bare_page, name="bench_bare"),
 ]
 
 urlpatterns += i18n_patterns(

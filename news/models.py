@@ -206,7 +206,30 @@ class Article(PublicContent, models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="news_article_public_idx")
+            models.Index(fields=["status", "-published_at", "-id"], name="news_article_public_idx"),
+            # Lists in one language, newest first: the condition is `public(language)` less
+            # the date, so PostgreSQL reads these in order without opening article bodies,
+            # and numbers a whole list from the index alone (see news/pagination.py).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published", title_ru__gt="", body_ru__gt=""),
+                name="news_article_list_ru_idx",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published", title_en__gt="", body_en__gt=""),
+                name="news_article_list_en_idx",
+            ),
+            models.Index(
+                fields=["rubric", "-published_at", "-id"],
+                condition=Q(status="published", title_ru__gt="", body_ru__gt=""),
+                name="news_article_rubric_ru_idx",
+            ),
+            models.Index(
+                fields=["rubric", "-published_at", "-id"],
+                condition=Q(status="published", title_en__gt="", body_en__gt=""),
+                name="news_article_rubric_en_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,7 +14,7 @@ list at once. Without a version (no middleware) they are computed for each reque
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, IntegerField, Q, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
@@ -46,7 +46,7 @@ class AnchoredPaginator(Paginator):
                 row=Window(RowNumber(), order_by=[F("published_at").desc(), F("pk").desc()]),
                 total=Window(Count("pk")),
             )
-            .annotate(slot=Mod(F("row") - 1, rows_per_anchor))
+            .annotate(slot=Mod(F("row") - 1, rows_per_anchor, output_field=IntegerField()))
             .filter(slot=0)
             .values_list("row", "published_at", "pk", "total")
         )

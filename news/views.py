@@ -13,7 +13,9 @@ class PublicArticlesMixin:
     """Owns the queryset of every public news view: published, due, in this language."""
 
     def get_queryset(self):
-        return Article.objects.public(get_language()).select_related("rubric")
+        # Lists show cards, which `news_tags.article_cards` takes from the cache and loads
+        # only when missing: the list itself needs nothing but the ids.
+        return Article.objects.public(get_language()).only("pk")
 
 
 class ArticleListView(PublicArticlesMixin, ListView):
