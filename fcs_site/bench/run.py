@@ -45,7 +45,8 @@ CACHED_VS_STATIC = 0.8
 @dataclass
 class Options:
     language: str = "ru"
-    duration: float = 5.0
+    duration: float = 3.0
+    rounds: int = 3
     warmup: float = 1.0
     connections: int = 4
     threads: int = 1
@@ -71,6 +72,7 @@ class Measure:
     cache_status: str = ""
     vs_bare: float | None = None
     vs_static: float | None = None
+    rounds: list[dict] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -222,26 +224,36 @@ def server_env(options: Options, static_root: Path) -> dict:
     return env
 
 
-def measure(server, name, variant, path, options, headers, workers) -> Measure:
-    url = server.url(path)
-    run_wrk(url, seconds=options.warmup, options=options, headers=headers)
-    report = run_wrk(url, seconds=options.duration, options=options, headers=headers)
-    result = Measure(name=name, variant=variant, path=path)
-    result.requests_per_second = report["requests"] / (report["duration_us"] / 1e6)
-    result.p50_ms = report["p50_us"] / 1000
-    result.p95_ms = report["p95_us"] / 1000
-    result.p99_ms = report["p99_us"] / 1000
-    result.errors = sum(
-        report[key]
-        for key in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+def sample(server, path: str, options: Options, headers: dict, *, seconds: float) -> dict:
+    report = run_wrk(server.url(path), seconds=seconds, options=options, headers=headers)
+    return {
+        "requests_per_second": report["requests"] / (report["duration_us"] / 1e6),
+        "p50_ms": report["p50_us"] / 1000,
+        "p95_ms": report["p95_us"] / 1000,
+        "p99_ms": report["p99_us"] / 1000,
+        "errors": sum(
+            report[key]
+            for key in ("connect_errors", "read_errors", "write_errors", "status_errors")
+        )
+        + report["timeouts"],
+    }
+
+
+def summarise(result: Measure, limits: dict[str, list[dict]]) -> None:
+    """Medians over the rounds; each ratio against the limits of its own round."""
+    rounds = result.rounds
+    for key in ("requests_per_second", "p50_ms", "p95_ms", "p99_ms"):
+        setattr(result, key, statistics.median(r[key] for r in rounds))
+    result.errors += sum(r["errors"] for r in rounds)
+    bare, static = limits["bare Django view"], limits["static file"]
+    result.vs_bare = statistics.median(
+        r["requests_per_second"] / b["requests_per_second"]
+        for r, b in zip(rounds, bare, strict=True)
     )
-    result.worker_peak_rss_mb = peak_rss_mb(workers)
-    status, answer_headers, body = fetch(url, headers)
-    result.response_bytes = len(body)
-    result.cache_status = answer_headers.get(STATUS_HEADER, "")
-    if status != 200:
-        result.errors += 1
-    return result
+    result.vs_static = statistics.median(
+        r["requests_per_second"] / s["requests_per_second"]
+        for r, s in zip(rounds, static, strict=True)
+    )
 
 
 def find_pages(context: BenchContext) -> tuple[list[tuple], list[str]]:
@@ -361,36 +373,50 @@ def run(options: Options, write=print) -> dict:
         workers = server.workers()
         write(
             f"gunicorn: {len(workers)} workers on port {server.port}; wrk -t{options.threads} "
-            f"-c{options.connections}, {options.warmup:g} s warm-up + {options.duration:g} s "
-            "per URL."
+            f"-c{options.connections}; {options.warmup:g} s warm-up, then {options.rounds} "
+            f"rounds of {options.duration:g} s per URL."
         )
-        results: list[Measure] = []
-
-        def limit_runs(label):
-            for name, path in limits:
-                write(f"  limit: {name} ({label})")
-                results.append(measure(server, name, "limit", path, options, {}, workers))
-
-        limit_runs("before")
-        for variant, headers in (("uncached", BYPASS), ("cached", {})):
+        results = [Measure(name, "limit", path) for name, path in limits]
+        for variant in ("uncached", "cached"):
             for page, path in found:
-                write(f"  {page.name} ({variant}): {path}")
-                result = measure(server, page.name, variant, path, options, headers, workers)
+                result = Measure(page.name, variant, path)
                 result.queries_cold, result.queries_warm, _size = queries[page.name]
                 results.append(result)
-        limit_runs("after")
+        headers = {"limit": {}, "uncached": BYPASS, "cached": {}}
+        write("  warming up every URL...")
+        for result in results:
+            sample(server, result.path, options, headers[result.variant], seconds=options.warmup)
+        for number in range(1, options.rounds + 1):
+            write(f"  round {number} of {options.rounds}...")
+            for result in results:
+                result.rounds.append(
+                    sample(
+                        server,
+                        result.path,
+                        options,
+                        headers[result.variant],
+                        seconds=options.duration,
+                    )
+                )
+                # The workers' high-water mark of resident memory so far.
+                result.worker_peak_rss_mb = max(result.worker_peak_rss_mb, peak_rss_mb(workers))
+        for result in results:
+            status, answer_headers, body = fetch(server.url(result.path), headers[result.variant])
+            result.response_bytes = len(body)
+            result.cache_status = answer_headers.get(STATUS_HEADER, "")
+            result.errors += status != 200
     finally:
         if server is not None:
             server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
+    by_limit = {name: next(m.rounds for m in results if m.name == name) for name, _path in limits}
     limit_rps = {
-        name: statistics.mean(m.requests_per_second for m in results if m.name == name)
-        for name, _path in limits
+        name: statistics.median(r["requests_per_second"] for r in rounds)
+        for name, rounds in by_limit.items()
     }
-    for m in results:
-        m.vs_bare = m.requests_per_second / limit_rps["bare Django view"]
-        m.vs_static = m.requests_per_second / limit_rps["static file"]
+    for result in results:
+        summarise(result, by_limit)
     targets = evaluate(results, found)
     load_after = os.getloadavg()
     summary = {

@@ -14,7 +14,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--language", default="ru", choices=["ru", "en"])
-        parser.add_argument("--duration", type=float, default=5.0, help="seconds per URL")
+        parser.add_argument("--duration", type=float, default=3.0, help="seconds per URL and round")
+        parser.add_argument("--rounds", type=int, default=3, help="rounds over every URL")
         parser.add_argument("--warmup", type=float, default=1.0, help="seconds before each")
         parser.add_argument("--connections", type=int, default=4)
         parser.add_argument("--threads", type=int, default=1, help="wrk threads")
@@ -35,12 +36,16 @@ class Command(BaseCommand):
             )
         if not Article.objects.exists():
             raise CommandError("The database holds no articles: run `manage.py bench_fill`.")
-        if min(options["duration"], options["warmup"], options["connections"]) <= 0:
-            raise CommandError("--duration, --warmup and --connections must be positive.")
+        if (
+            min(options["duration"], options["warmup"], options["connections"], options["rounds"])
+            <= 0
+        ):
+            raise CommandError("--duration, --warmup, --connections and --rounds must be positive.")
         summary = run(
             Options(
                 language=options["language"],
                 duration=options["duration"],
+                rounds=options["rounds"],
                 warmup=options["warmup"],
                 connections=options["connections"],
                 threads=options["threads"],
