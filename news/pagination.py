@@ -36,7 +36,8 @@ class AnchoredPaginator(Paginator):
         shape = f"{self.per_page}x{self.anchor_every}"
         return f"news-list:{self.version}:{self.list_key}:{shape}:{part}"
 
-    def _number_rows(self) -> tuple[int, list]:
+    @cached_property
+    def _numbered(self) -> tuple[int, list]:
         """One query: the total and the sort key of every anchor row, in order."""
         rows_per_anchor = self.per_page * self.anchor_every
         rows = (
@@ -64,7 +65,7 @@ class AnchoredPaginator(Paginator):
                 anchors = found.get(keys[-1]) if group is not None else None
                 anchor = anchors[block % ANCHOR_GROUP] if anchors else None
                 return found[keys[0]], anchor
-        total, anchors = self._number_rows()
+        total, anchors = self._numbered
         if self.version is not None:
             values = {self._key("count"): total}
             for start in range(0, len(anchors), ANCHOR_GROUP):
