@@ -146,7 +146,7 @@ def test_a_session_or_messages_cookie_bypasses_the_cache(client, cookie):
     ],
 )
 def test_responses_that_are_not_for_everyone_are_never_stored(leak_urls, client, url):
-    first, second = twice(client, url)
+    _first, second = twice(client, url)
     assert STATUS not in second
     assert "public" not in second.get("Cache-Control", "")
     third = Client().get(url)
@@ -156,7 +156,7 @@ def test_responses_that_are_not_for_everyone_are_never_stored(leak_urls, client,
 def test_a_cached_page_carries_no_cookie_and_no_csrf_token(leak_urls, client):
     client.get("/leak/csrf/")  # the visitor now holds a CSRF cookie
     ArticleFactory()
-    first, second = twice(client, "/en/news/")
+    _first, second = twice(client, "/en/news/")
     assert second[STATUS] == "hit"
     assert not second.cookies
     assert "csrfmiddlewaretoken" not in second.content.decode()
@@ -165,7 +165,7 @@ def test_a_cached_page_carries_no_cookie_and_no_csrf_token(leak_urls, client):
 
 def test_admin_and_the_language_switch_are_never_cached(client):
     for url in ("/admin/login/", "/i18n/switch/en/?next=/en/"):
-        first, second = twice(client, url)
+        _first, second = twice(client, url)
         assert STATUS not in second
 
 
