@@ -139,11 +139,11 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     }
 elif CACHE_URL in {"", "locmem://"}:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL or locmem://, not {CACHE_URL!r}")
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Room for cached pages of one process (the default of 300 entries is tiny).
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_LOCMEM_CACHE_ENTRIES", 5000)}
-else:
-    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL or locmem://, not {CACHE_URL!r}")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
