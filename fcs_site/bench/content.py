@@ -511,10 +511,10 @@ def articles(count: int, *, start: int = 0, seed: int = 2021, now: datetime) -> 
     Most exist in both languages, some in Russian or English only; a few are drafts,
     withdrawn, or scheduled for the coming days.
     """
-    rng = random.Random(seed * 1_000_003 + start)
     families, weights = zip(*FAMILIES, strict=True)
     latest = now.replace(second=0, microsecond=0) - timedelta(minutes=30)
     for index in range(start, start + count):
+        rng = random.Random(seed * 1_000_003 + index)
         published_at = latest - timedelta(minutes=index * 58 + rng.randint(0, 50))
         family = rng.choices(families, weights)[0](rng, published_at)
         sentences = family["sentences"]

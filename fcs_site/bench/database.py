@@ -1,5 +1,7 @@
 """The benchmark's database: PostgreSQL only, created on first use."""
 
+from urllib.parse import quote
+
 import psycopg2
 from django.core.management.base import CommandError
 from django.db import connection
@@ -33,3 +35,13 @@ def ensure_exists() -> bool:
             return True
     finally:
         maintenance.close()
+
+
+def database_url() -> str:
+    """A DATABASE_URL for the database this process uses (for the processes it starts)."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"

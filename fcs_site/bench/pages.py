@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import translation
 
 from news.models import Article, Rubric, Topic
 
@@ -140,3 +141,16 @@ def context_for(language: str) -> BenchContext:
         public_articles=Article.objects.public(language).count(),
         page_size=settings.FCS_NEWS_PAGE_SIZE,
     )
+
+
+def find_pages(context: BenchContext) -> tuple[list[tuple], list[str]]:
+    """The pages that exist, with their URLs; notes on those skipped."""
+    found, skipped = [], []
+    with translation.override(context.language):
+        for page in PAGES:
+            path = page.find(context)
+            if path:
+                found.append((page, path))
+            else:
+                skipped.append(f"{page.name}: {page.missing}")
+    return found, skipped

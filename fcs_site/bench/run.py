@@ -27,11 +27,11 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from fcs_site.cache import STATUS_HEADER, bump_content_version
 
-from .pages import PAGES, BenchContext, context_for
+from .database import database_url
+from .pages import context_for, find_pages
 from .views import fixed_page
 
 LUA_REPORT = Path(__file__).with_name("wrk_report.lua")
@@ -217,7 +217,7 @@ def server_env(options: Options, static_root: Path) -> dict:
         FCS_BENCH_ENDPOINTS="1",
         # A key space of this run's own in a shared cache.
         DJANGO_CACHE_PREFIX=f"fcs-bench-{os.getpid()}-{secrets.token_hex(4)}",
-        DATABASE_URL=os.environ.get("DATABASE_URL", ""),
+        DATABASE_URL=database_url(),
     )
     if options.cache_url:
         env["CACHE_URL"] = options.cache_url
@@ -254,18 +254,6 @@ def summarise(result: Measure, limits: dict[str, list[dict]]) -> None:
         r["requests_per_second"] / s["requests_per_second"]
         for r, s in zip(rounds, static, strict=True)
     )
-
-
-def find_pages(context: BenchContext) -> tuple[list[tuple], list[str]]:
-    found, skipped = [], []
-    with translation.override(context.language):
-        for page in PAGES:
-            path = page.find(context)
-            if path:
-                found.append((page, path))
-            else:
-                skipped.append(f"{page.name}: {page.missing}")
-    return found, skipped
 
 
 def evaluate(results: list[Measure], found: list[tuple]) -> list[dict]:

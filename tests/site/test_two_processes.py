@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from fcs_site.bench.database import database_url
 from fcs_site.bench.run import Server
 from tests.factories import ArticleFactory
 
@@ -47,15 +48,6 @@ def redis_client():
             pytest.fail(f"CI needs Redis at {REDIS_URL}: {error}")
         pytest.skip(f"no Redis at {REDIS_URL}: {error}")
     return client
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    credentials = urllib.parse.quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + urllib.parse.quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture(scope="module")
