@@ -1,9 +1,10 @@
 """The page cache for anonymous visitors, and the content version that keeps it fresh.
 
-Every cached page is stored under a key that contains the *content version*, one number
-kept in the shared cache. Saving, publishing, withdrawing or deleting anything the
-public sees calls `bump_content_version()`, so every page rendered before is never
-read again: no page waits for a timeout to show a change, on any machine. An article
+Every cached page is stored with the *content version* it shows, one number kept in the
+shared cache and read in the same round trip as the page. Saving, publishing,
+withdrawing or deleting anything the public sees calls `bump_content_version()`, so
+every page rendered before is never served again: no page waits for a timeout to show a
+change, on any machine. An article
 scheduled for later becomes visible without a save; the time of the next such change
 is kept beside the version, and the first request after it bumps the version.
 
@@ -67,20 +68,26 @@ def bump_content_version() -> None:
     cache.set(NEXT_CHANGE_KEY, _next_change(), timeout=None)
 
 
-def content_version() -> int | None:
-    """The current content version; None when the cache cannot be reached."""
-    found = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+def content_version(also: str | None = None):
+    """The current content version (None when the cache cannot be reached).
+
+    With `also`, the value cached under that key too, read in the same round trip:
+    `(version, value)`.
+    """
+    keys = [VERSION_KEY, NEXT_CHANGE_KEY] + ([also] if also else [])
+    found = cache.get_many(keys)
     version = found.get(VERSION_KEY)
     next_change = found.get(NEXT_CHANGE_KEY)
     if version is not None and next_change is not None:
         if next_change == NOTHING_SCHEDULED or next_change > time.time():
-            return version
+            return (version, found.get(also)) if also else version
         bump_content_version()  # a scheduled article has just come due
     elif version is None:
         bump_content_version()
     else:
         cache.set(NEXT_CHANGE_KEY, _next_change(), timeout=None)
-    return cache.get(VERSION_KEY)
+    version = cache.get(VERSION_KEY)
+    return (version, None) if also else version
 
 
 def request_variant(request) -> str:
@@ -102,15 +109,15 @@ def normalised_query(query_string: str) -> str:
     return urlencode(sorted(pairs, key=lambda pair: pair[0]))
 
 
-def page_cache_key(request, version: int) -> str:
+def page_cache_key(request) -> str:
+    """The key of a page; the value stored under it says which content version it shows."""
     language = get_language_from_path(request.path_info) or get_language_from_request(request)
     variant = import_string(settings.FCS_PAGE_CACHE_VARIANT)(request)
     address = (
         f"{request.scheme}://{request.get_host()}{request.path}"
         f"?{normalised_query(request.META.get('QUERY_STRING', ''))}"
     )
-    digest = hashlib.sha256(f"{address}|{language}|{variant}".encode()).hexdigest()
-    return f"page:{version}:{digest}"
+    return "page:" + hashlib.sha256(f"{address}|{language}|{variant}".encode()).hexdigest()
 
 
 def _unprefixed(path: str) -> str:
@@ -155,17 +162,17 @@ def is_shareable(request, response) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
-def _freeze(response) -> tuple:
+def _freeze(version: int, response) -> tuple:
     headers = [
         (name, value)
         for name, value in response.items()
         if name.lower() not in {"set-cookie", STATUS_HEADER.lower()}
     ]
-    return (response.status_code, response.content, headers)
+    return (version, response.status_code, response.content, headers)
 
 
 def _thaw(frozen) -> HttpResponse:
-    status, content, headers = frozen
+    _version, status, content, headers = frozen
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -187,26 +194,27 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        version = content_version()
-        request.content_version = version
         usable = may_use_cache(request)
         key = None
         if (
             usable
-            and version is not None
             and settings.FCS_PAGE_CACHE_SECONDS > 0
             and not (settings.FCS_BENCH_ENDPOINTS and request.META.get(BENCH_BYPASS_HEADER))
         ):
-            key = page_cache_key(request, version)
-            frozen = cache.get(key)
-            if frozen is not None:
+            key = page_cache_key(request)
+            # One round trip: the version, and the page if this URL was cached.
+            version, frozen = content_version(also=key)
+            if frozen is not None and version is not None and frozen[0] == version:
                 return _thaw(frozen)
+        else:
+            version = content_version()
+        request.content_version = version
         response = self.get_response(request)
         if usable and is_shareable(request, response):
             patch_cache_control(response, public=True, max_age=settings.FCS_PAGE_CACHE_MAX_AGE)
             patch_vary_headers(response, ("Cookie",))
-            if key is not None and request.method == "GET":
-                cache.set(key, _freeze(response), settings.FCS_PAGE_CACHE_SECONDS)
+            if key is not None and version is not None and request.method == "GET":
+                cache.set(key, _freeze(version, response), settings.FCS_PAGE_CACHE_SECONDS)
                 response[STATUS_HEADER] = "miss"
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)
