@@ -126,18 +126,22 @@ def _unprefixed(path: str) -> str:
     return f"/{rest}" if head in dict(settings.LANGUAGES) else path
 
 
+def is_excluded(path: str) -> bool:
+    """Whether the page cache leaves `path` alone entirely (the admin, previews...)."""
+    stripped = _unprefixed(path)
+    return any(
+        path.startswith(prefix) or stripped.startswith(prefix)
+        for prefix in settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES
+    )
+
+
 def may_use_cache(request) -> bool:
     """Whether this request may be answered from, and its answer stored in, the cache."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES or any(
         name in request.COOKIES for name in settings.FCS_PAGE_CACHE_BYPASS_COOKIES
     ):
         return False
-    path = request.path_info
-    stripped = _unprefixed(path)
-    return not any(
-        path.startswith(prefix) or stripped.startswith(prefix)
-        for prefix in settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES
-    )
+    return not is_excluded(request.path_info)
 
 
 def is_shareable(request, response) -> bool:
@@ -192,7 +196,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or is_excluded(request.path_info):
             return self.get_response(request)
         usable = may_use_cache(request)
         key = None

@@ -1,7 +1,7 @@
 """Serve the filled database with gunicorn as in production and measure it with wrk.
 
 Every page of `pages.PAGES` that exists is measured twice, bypassing the page cache
-(uncached) and through it (cached, as an anonymous visitor), between two runs of the
+(uncached) and through it (cached, as an anonymous visitor), each time right after the
 two limits: a bare Django view and a static file served by WhiteNoise, both of the
 pages' median size, under the same gunicorn. The report quotes each page's throughput
 as a ratio to the limits, because this machine is shared and noisy.
@@ -45,7 +45,7 @@ CACHED_VS_STATIC = 0.8
 @dataclass
 class Options:
     language: str = "ru"
-    duration: float = 3.0
+    duration: float = 2.0
     rounds: int = 3
     warmup: float = 1.0
     connections: int = 4
@@ -239,21 +239,14 @@ def sample(server, path: str, options: Options, headers: dict, *, seconds: float
     }
 
 
-def summarise(result: Measure, limits: dict[str, list[dict]]) -> None:
-    """Medians over the rounds; each ratio against the limits of its own round."""
+def summarise(result: Measure) -> None:
+    """Medians over the samples; each ratio against the limits measured just before it."""
     rounds = result.rounds
     for key in ("requests_per_second", "p50_ms", "p95_ms", "p99_ms"):
         setattr(result, key, statistics.median(r[key] for r in rounds))
     result.errors += sum(r["errors"] for r in rounds)
-    bare, static = limits["bare Django view"], limits["static file"]
-    result.vs_bare = statistics.median(
-        r["requests_per_second"] / b["requests_per_second"]
-        for r, b in zip(rounds, bare, strict=True)
-    )
-    result.vs_static = statistics.median(
-        r["requests_per_second"] / s["requests_per_second"]
-        for r, s in zip(rounds, static, strict=True)
-    )
+    result.vs_bare = statistics.median(r["vs_bare"] for r in rounds)
+    result.vs_static = statistics.median(r["vs_static"] for r in rounds)
 
 
 def evaluate(results: list[Measure], found: list[tuple]) -> list[dict]:
@@ -364,30 +357,43 @@ def run(options: Options, write=print) -> dict:
             f"-c{options.connections}; {options.warmup:g} s warm-up, then {options.rounds} "
             f"rounds of {options.duration:g} s per URL."
         )
-        results = [Measure(name, "limit", path) for name, path in limits]
-        for variant in ("uncached", "cached"):
-            for page, path in found:
-                result = Measure(page.name, variant, path)
-                result.queries_cold, result.queries_warm, _size = queries[page.name]
-                results.append(result)
+        bare, static = (Measure(name, "limit", path) for name, path in limits)
+        uncached, cached = {}, {}
+        for page, path in found:
+            for variant, measures in (("uncached", uncached), ("cached", cached)):
+                measures[page.name] = Measure(page.name, variant, path)
+                measures[page.name].queries_cold, measures[page.name].queries_warm = queries[
+                    page.name
+                ][:2]
+        results = [bare, static, *uncached.values(), *cached.values()]
         headers = {"limit": {}, "uncached": BYPASS, "cached": {}}
         write("  warming up every URL...")
         for result in results:
             sample(server, result.path, options, headers[result.variant], seconds=options.warmup)
+        # Each page next to both limits measured just before it: the machine's load drifts,
+        # and a ratio only means something between runs close in time.
         for number in range(1, options.rounds + 1):
             write(f"  round {number} of {options.rounds}...")
-            for result in results:
-                result.rounds.append(
-                    sample(
-                        server,
-                        result.path,
-                        options,
-                        headers[result.variant],
-                        seconds=options.duration,
+            for page, _path in found:
+                group = [bare, static, uncached[page.name], cached[page.name]]
+                for result in group:
+                    result.rounds.append(
+                        sample(
+                            server,
+                            result.path,
+                            options,
+                            headers[result.variant],
+                            seconds=options.duration,
+                        )
                     )
-                )
-                # The workers' high-water mark of resident memory so far.
-                result.worker_peak_rss_mb = max(result.worker_peak_rss_mb, peak_rss_mb(workers))
+                    # The workers' high-water mark of resident memory so far.
+                    result.worker_peak_rss_mb = max(result.worker_peak_rss_mb, peak_rss_mb(workers))
+                limit_bare = bare.rounds[-1]["requests_per_second"]
+                limit_static = static.rounds[-1]["requests_per_second"]
+                for result in group:
+                    latest = result.rounds[-1]
+                    latest["vs_bare"] = latest["requests_per_second"] / limit_bare
+                    latest["vs_static"] = latest["requests_per_second"] / limit_static
         for result in results:
             status, answer_headers, body = fetch(server.url(result.path), headers[result.variant])
             result.response_bytes = len(body)
@@ -398,13 +404,9 @@ def run(options: Options, write=print) -> dict:
             server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    by_limit = {name: next(m.rounds for m in results if m.name == name) for name, _path in limits}
-    limit_rps = {
-        name: statistics.median(r["requests_per_second"] for r in rounds)
-        for name, rounds in by_limit.items()
-    }
     for result in results:
-        summarise(result, by_limit)
+        summarise(result)
+    limit_rps = {m.name: m.requests_per_second for m in (bare, static)}
     targets = evaluate(results, found)
     load_after = os.getloadavg()
     summary = {

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--language", default="ru", choices=["ru", "en"])
-        parser.add_argument("--duration", type=float, default=3.0, help="seconds per URL and round")
+        parser.add_argument("--duration", type=float, default=2.0, help="seconds per URL and round")
         parser.add_argument("--rounds", type=int, default=3, help="rounds over every URL")
         parser.add_argument("--warmup", type=float, default=1.0, help="seconds before each")
         parser.add_argument("--connections", type=int, default=4)
@@ -64,8 +64,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "queries = first request after a content change / next request; ×bare and "
-            "×static = requests per second as a share of the two limits (mean of the runs "
-            "before and after)."
+            "×static = requests per second as a share of each limit measured just before "
+            "(median over the rounds); RSS = the workers' peak resident memory so far."
         )
         self.stdout.write(summary["table"])
         self.stdout.write("")
