@@ -206,6 +206,21 @@ def count_queries(path: str, static_root: Path) -> tuple[int, int, int]:
     return len(cold), len(warm), len(second.content)
 
 
+def forget_keys(env: dict) -> None:
+    """Remove this run's keys from a shared Redis (pages expire; the version would not)."""
+    url = env.get("CACHE_URL", "")
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        for key in client.scan_iter(match=f"{env['DJANGO_CACHE_PREFIX']}:*", count=1000):
+            client.delete(key)
+    except redis.RedisError:
+        pass
+
+
 def server_env(options: Options, static_root: Path) -> dict:
     env = dict(os.environ)
     env.update(
@@ -438,6 +453,7 @@ def run(options: Options, write=print) -> dict:
         if server is not None:
             server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+        forget_keys(env)
 
     for result in results:
         summarise(result)
