@@ -7,7 +7,7 @@ PY := $(BIN)/python
 DEV_ENV := DJANGO_DEBUG=1
 RUN_DB_URL := sqlite:///$(CURDIR)/var/db.sqlite3
 
-.PHONY: run test venv venv-test messages lint browser-deps clean
+.PHONY: run test venv venv-test messages lint browser-deps clean bench bench-deps
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,35 @@ lint: venv-test
 test: venv-test messages browser-deps lint
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (README, "Benchmark"): fill a PostgreSQL database, serve it with gunicorn as
+# in production and measure it with wrk. `make bench BENCH_ARTICLES=100000` for the large run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fcs_bench
+BENCH_ARTICLES ?= 10000
+# A shared Redis cache when one answers on this machine, as in production; else local memory.
+BENCH_CACHE_URL ?= $(shell redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && echo redis://127.0.0.1:6379/14)
+BENCH_FILL_ARGS ?=
+BENCH_RUN_ARGS ?=
+BENCH_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECRET_KEY=bench-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(24))') \
+	DATABASE_URL=$(BENCH_DATABASE_URL)
+
+# wrk drives the load: installed with apt where we are root, like the browser tests' chromium.
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's wrk for the benchmark..."; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "wrk is not installed (Debian: apt-get install wrk); the benchmark needs it." >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+bench: venv messages bench-deps
+	$(BENCH_ENV) $(PY) manage.py bench_fill --articles $(BENCH_ARTICLES) $(BENCH_FILL_ARGS)
+	$(BENCH_ENV) $(PY) manage.py bench_run --cache-url "$(BENCH_CACHE_URL)" $(BENCH_RUN_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from . import dates, ordinals
+from .content import ContentQuerySet, PublicContent
 
 # Words that follow /committees/ in addresses and therefore cannot be a body's slug.
 RESERVED_SLUGS = {"people", "sessions", "sessions.ics"}
@@ -73,12 +74,12 @@ PRECISION_HELP = _(
 )
 
 
-class BodyQuerySet(models.QuerySet):
+class BodyQuerySet(ContentQuerySet):
     def available_in(self, language: str):
         return self.filter(filled_in(Body.REQUIRED_TRANSLATED_FIELDS, language))
 
 
-class Body(TranslatedAvailability, models.Model):
+class Body(PublicContent, TranslatedAvailability, models.Model):
     REQUIRED_TRANSLATED_FIELDS = ("name",)
 
     class Classification(models.TextChoices):
@@ -246,7 +247,7 @@ class Body(TranslatedAvailability, models.Model):
         return None
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(ContentQuerySet):
     def available_in(self, language: str):
         """Sessions whose body exists in `language`: a session has no required text of its own."""
         return self.filter(
@@ -262,7 +263,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(Q(number=number) | Q(second_number=number))
 
 
-class Session(models.Model):
+class Session(PublicContent, models.Model):
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
         VIRTUAL = "virtual", _("Virtual")
@@ -520,12 +521,12 @@ _SHORT_TITLES = {
 }
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(ContentQuerySet):
     def available_in(self, language: str):
         return self.filter(filled_in(Person.REQUIRED_TRANSLATED_FIELDS, language))
 
 
-class Person(TranslatedAvailability, models.Model):
+class Person(PublicContent, TranslatedAvailability, models.Model):
     REQUIRED_TRANSLATED_FIELDS = ("name",)
 
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
@@ -589,7 +590,7 @@ def role_order(prefix: str = "") -> Case:
     )
 
 
-class Post(models.Model):
+class Post(PublicContent, models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         VICE_CHAIR = "vice_chair", _("Vice-Chair")
@@ -686,7 +687,7 @@ def first_overflow_day(terms, limit: int, start=None, end=None):
     return None
 
 
-class TermQuerySet(models.QuerySet):
+class TermQuerySet(ContentQuerySet):
     def overlapping(self, start: date, end: date | None):
         """Terms in force on at least one day of [start, end)."""
         query = Q(end_date__isnull=True) | Q(end_date__gt=start)
@@ -700,7 +701,7 @@ class TermQuerySet(models.QuerySet):
         )
 
 
-class Term(models.Model):
+class Term(PublicContent, models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="terms"
     )
@@ -841,7 +842,7 @@ class Term(models.Model):
         self.seat = self.free_seat(others)
 
 
-class DelegationQuerySet(models.QuerySet):
+class DelegationQuerySet(ContentQuerySet):
     def available_in(self, language: str):
         return self.filter(
             filled_in(["member"], language)
@@ -849,7 +850,7 @@ class DelegationQuerySet(models.QuerySet):
         )
 
 
-class Delegation(models.Model):
+class Delegation(PublicContent, models.Model):
     class Role(models.TextChoices):
         HEAD = "head", _("Head of delegation")
         MEMBER = "member", _("Member of delegation")

@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
@@ -10,10 +12,16 @@ def resolve_link(target: str) -> str:
     return reverse(target)
 
 
+@functools.lru_cache(maxsize=4096)
+def page_alternates(path: str) -> dict[str, str]:
+    """The address of the page at `path` in every language (resolving and reversing is
+    costly next to the rest of a page, and the answer only depends on the path)."""
+    return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+
+
 def site(request):
     def default_alternates():
-        path = request.get_full_path()
-        return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+        return dict(page_alternates(request.get_full_path()))
 
     return {
         "site_name": settings.FCS_SITE_NAME,

@@ -84,9 +84,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: the visitor's normalised profile is part of the cache key.
+    "fcs_site.accessibility.middleware.AccessibilityMiddleware",
+    # Right after WhiteNoise: a cached page skips everything below (see fcs_site/cache.py).
+    "fcs_site.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "fcs_site.accessibility.middleware.AccessibilityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,6 +147,9 @@ elif CACHE_URL in {"", "locmem://"}:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL or locmem://, not {CACHE_URL!r}")
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Room for cached pages of one process (the default of 300 entries is tiny).
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_LOCMEM_CACHE_ENTRIES", 5000)}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -188,6 +194,35 @@ STORAGES = {
         )
     },
 }
+# Media on an S3-compatible object store (django-storages), so that app machines keep
+# nothing on local disk. Credentials come from the standard AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY variables (or the machine's role), read by boto3 itself.
+FCS_MEDIA_STORAGE = os.environ.get("FCS_MEDIA_STORAGE", "filesystem").strip().lower()
+if FCS_MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "FCS_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (see .env.example)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Public press photos: plain URLs, no expiring signatures in cached pages.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+        },
+    }
+elif FCS_MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f"FCS_MEDIA_STORAGE must be filesystem or s3, not {FCS_MEDIA_STORAGE!r}"
+    )
+# Hashed static files are cached for ten years (WhiteNoise marks them immutable); this is
+# the lifetime of the few files without a hash in their name.
+WHITENOISE_MAX_AGE = env_int("DJANGO_STATIC_MAX_AGE", 0 if DEBUG else 3600)
 
 # Uploads. Form fields other than files may total 2.5 MB (a long article body fits many
 # times over); an uploaded file above FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary
@@ -263,6 +298,25 @@ FCS_SITEMAP_LIMIT = 50000
 FCS_OPENDATA_PUBLISHER_INN = os.environ.get("FCS_OPENDATA_PUBLISHER_INN", "7730176610")
 FCS_OPENDATA_PUBLISHER_PHONE = os.environ.get("FCS_OPENDATA_PUBLISHER_PHONE", "")
 FCS_OPENDATA_PUBLISHER_EMAIL = os.environ.get("FCS_OPENDATA_PUBLISHER_EMAIL", "")
+# The page cache for anonymous visitors (fcs_site/cache.py).
+# Seconds a rendered page stays in the shared cache (0: off). Any change to published
+# content makes every cached page stale at once, so this only bounds memory.
+FCS_PAGE_CACHE_SECONDS = env_int("FCS_PAGE_CACHE_SECONDS", 600)
+# `Cache-Control: public, max-age=` for browsers and a proxy/CDN in front, which cannot
+# see content changes: they may show a page this many seconds old.
+FCS_PAGE_CACHE_MAX_AGE = env_int("FCS_PAGE_CACHE_MAX_AGE", 60)
+# Paths (with or without the language prefix) never cached.
+FCS_PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/bench/", "/a11y/", "/i18n/"]
+# Cookies besides the session's that make a request bypass the page cache.
+FCS_PAGE_CACHE_BYPASS_COOKIES = ["messages"]
+# What besides URL and language makes two visitors see different pages.
+FCS_PAGE_CACHE_VARIANT = "fcs_site.cache.request_variant"
+# Seconds the total and page anchors of a news list stay cached (per content version).
+FCS_NEWS_LIST_CACHE_SECONDS = env_int("FCS_NEWS_LIST_CACHE_SECONDS", 3600)
+# Called by the apps whenever something the public sees is saved or deleted.
+FCS_CONTENT_CHANGED = "fcs_site.cache.bump_content_version"
+# The benchmark's bench-only pages and headers (`make bench` turns this on for its run).
+FCS_BENCH_ENDPOINTS = env_bool("FCS_BENCH_ENDPOINTS", default=False)
 
 LOGGING = {
     "version": 1,

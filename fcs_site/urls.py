@@ -6,6 +6,7 @@ from django.urls import include, path
 from news.views import HomeView
 
 from . import feeds, opendata_views, search_views, sitemaps, views
+from .bench import views as bench_views
 
 admin.site.site_header = settings.FCS_SITE_NAME
 admin.site.site_title = settings.FCS_SITE_NAME
@@ -16,6 +17,8 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
+    # The benchmark's bare-Django limit; answers 404 unless FCS_BENCH_ENDPOINTS is on.
+    path("bench/bare/<int:size>/", bench_views.bare_page, name="bench_bare"),
 ]
 
 if not settings.MEDIA_URL.startswith(("http://", "https://", "//")):

@@ -5,10 +5,11 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from . import images, search_index
@@ -20,12 +21,53 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-class Rubric(models.Model):
+def content_changed() -> None:
+    """Tell the site that something the public sees has changed: cached pages go stale.
+
+    Called at once, and again when the transaction commits so that no page rendered from
+    the old rows in between survives. The function is named in settings
+    (FCS_CONTENT_CHANGED), so this app imports nothing from the project.
+    """
+    changed = import_string(settings.FCS_CONTENT_CHANGED)
+    changed()
+    transaction.on_commit(changed)
+
+
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes (`update()`, the admin's "delete selected") also mark content changed."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        content_changed()
+        return rows
+
+    def delete(self):
+        deleted = super().delete()
+        content_changed()
+        return deleted
+
+
+class PublicContent:
+    """A model the public sees: saving or deleting a row makes cached pages stale."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        content_changed()
+        return deleted
+
+
+class Rubric(PublicContent, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=80, unique=True, help_text=_("Stable words used in the address.")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "slug"]
@@ -39,11 +81,13 @@ class Rubric(models.Model):
         return reverse("news:rubric", kwargs={"slug": self.slug})
 
 
-class Topic(models.Model):
+class Topic(PublicContent, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=80, unique=True, help_text=_("Stable words used in the address.")
     )
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -57,10 +101,14 @@ class Topic(models.Model):
         return reverse("news:topic", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ContentQuerySet):
     def published(self, now=None):
         """The one definition of what the public may see: published and due."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        """Published with a date still to come: these appear by themselves at that time."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
     def available_in(self, language: str):
         """Articles whose required fields are filled in `language` (no fallback)."""
@@ -129,7 +177,7 @@ class WithdrawalMode(models.TextChoices):
     GONE = "gone", _("Removed: the address answers “410 Gone”")
 
 
-class Article(models.Model):
+class Article(PublicContent, models.Model):
     REQUIRED_TRANSLATED_FIELDS = ("title", "body")
     # A change to any of these in a language marks that language's text as changed.
     TEXT_FIELDS = ("title", "lead", "body", "note")
@@ -301,6 +349,29 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at", "-id"], name="news_article_public_idx"),
             search_index.PostgresOnlyGinIndex(fields=["search_ru"], name="news_article_search_ru"),
             search_index.PostgresOnlyGinIndex(fields=["search_en"], name="news_article_search_en"),
+            # Lists in one language, newest first: the condition is `public(language)` less
+            # the date, so PostgreSQL reads these in order without opening article bodies,
+            # and numbers a whole list from the index alone (see news/pagination.py).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published", title_ru__gt="", body_ru__gt=""),
+                name="news_article_list_ru_idx",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published", title_en__gt="", body_en__gt=""),
+                name="news_article_list_en_idx",
+            ),
+            models.Index(
+                fields=["rubric", "-published_at", "-id"],
+                condition=Q(status="published", title_ru__gt="", body_ru__gt=""),
+                name="news_article_rubric_ru_idx",
+            ),
+            models.Index(
+                fields=["rubric", "-published_at", "-id"],
+                condition=Q(status="published", title_en__gt="", body_en__gt=""),
+                name="news_article_rubric_en_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,19 +15,38 @@ from committees.models import Body, Person, Session
 
 from . import services, workflow
 from .models import Article, ArticlePhoto, Rubric, Topic
+from .pagination import AnchoredPaginator
 
 
 class PublicArticlesMixin:
     """Owns the queryset of every public news view: published, due, in this language."""
 
     def get_queryset(self):
-        return Article.objects.public(get_language()).select_related("rubric").with_lead_photo()
+        # Lists show cards, which `news_tags.article_cards` takes from the cache and loads
+        # only when missing: the list itself needs nothing but the ids.
+        return Article.objects.public(get_language()).only("pk")
 
 
 class ArticleListView(PublicArticlesMixin, ListView):
     paginate_by = settings.FCS_NEWS_PAGE_SIZE
     template_name = "news/article_list.html"
     context_object_name = "articles"
+    # A cached anchor every this many pages: a page skips fewer rows than that.
+    anchor_every = 10
+
+    def list_key(self) -> str:
+        """Names this list among all lists of articles, for its cached page anchors."""
+        return f"all:{get_language()}"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        return AnchoredPaginator(
+            queryset,
+            per_page,
+            list_key=self.list_key(),
+            version=getattr(self.request, "content_version", None),
+            anchor_every=self.anchor_every,
+            allow_empty_first_page=allow_empty_first_page,
+        )
 
 
 class HomeView(PublicArticlesMixin, ListView):
@@ -48,6 +67,9 @@ class RubricArticleListView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(rubric=self.rubric, **kwargs)
 
+    def list_key(self) -> str:
+        return f"rubric{self.rubric.pk}:{get_language()}"
+
 
 class TopicArticleListView(ArticleListView):
     template_name = "news/topic_article_list.html"
@@ -58,6 +80,9 @@ class TopicArticleListView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+    def list_key(self) -> str:
+        return f"topic{self.topic.pk}:{get_language()}"
 
 
 class ArticleDetailView(DetailView):

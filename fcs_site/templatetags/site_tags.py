@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlencode
 
 from django import template
@@ -18,7 +19,12 @@ def language_links(context):
     language's news list.
     """
     alternates = context.get("alternates") or {}
-    current = translation.get_language()
+    return _language_links(translation.get_language(), tuple(alternates.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_links(current: str, alternates_items: tuple) -> list[dict]:
+    alternates = dict(alternates_items)
     links = []
     for code, _name in settings.LANGUAGES:
         if code == current:

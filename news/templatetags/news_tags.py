@@ -1,10 +1,59 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from news.models import Article
+from news.models import Article, language_codes
 
 register = template.Library()
+
+CARD_TEMPLATE = "includes/article_card.html"
+
+
+def card_articles():
+    """What a card shows: an article and its rubric, without body or note."""
+    long_texts = [
+        f"{name}{suffix}"
+        for name in ("body", "note")
+        for suffix in ("", *(f"_{code}" for code in language_codes()))
+    ]
+    return (
+        Article.objects.select_related("rubric", "lead_photo")
+        .prefetch_related("lead_photo__renditions")
+        .defer(*long_texts)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, heading_level=2):
+    """The list items of `articles`, each card rendered once per content version.
+
+    The cards of a list come from the cache in one round trip; the articles whose card
+    is missing are loaded in one query (`articles` need only their ids). Any change to
+    published content (a new content version) renders every card afresh. Without a
+    version (no page cache middleware) every card is loaded and rendered.
+    """
+    request = context.get("request")
+    version = getattr(request, "content_version", None)
+    articles = list(articles)
+    keys = [f"card:{version}:{get_language()}:{heading_level}:{item.pk}" for item in articles]
+    found = cache.get_many(keys) if version is not None and keys else {}
+    missing = [item.pk for key, item in zip(keys, articles, strict=True) if key not in found]
+    loaded = card_articles().in_bulk(missing) if missing else {}
+    card = context.template.engine.get_template(CARD_TEMPLATE)
+    parts, rendered = [], {}
+    for key, item in zip(keys, articles, strict=True):
+        html = found.get(key)
+        if html is None:
+            with context.push(article=loaded.get(item.pk, item), heading_level=heading_level):
+                html = rendered[key] = card.render(context)
+        parts.append(f"<li>{html}</li>")
+    if rendered and version is not None:
+        cache.set_many(rendered, settings.FCS_NEWS_LIST_CACHE_SECONDS)
+    return mark_safe("".join(parts))
+
 
 # The articles about each kind of committees object: a body's include those about its
 # sessions.

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from fcs_site.accessibility.profile import SETTINGS, STYLE_SETTINGS, Profile
@@ -336,10 +337,13 @@ def test_the_folded_panel_is_hidden_until_opened(client, site):
 def test_the_profile_costs_no_queries(client, site, django_assert_num_queries):
     path = site.article.get_absolute_url("ru")
     client.get(path)
-    with CaptureQueriesContext(connection) as plain:
+    with CaptureQueriesContext(connection) as plain, override_settings(FCS_PAGE_CACHE_SECONDS=0):
         client.get(path)
     client.cookies[COOKIE] = "fs:200|cs:blue|panel:open"
-    with django_assert_num_queries(len(plain.captured_queries)):
+    with (
+        django_assert_num_queries(len(plain.captured_queries)),
+        override_settings(FCS_PAGE_CACHE_SECONDS=0),
+    ):
         client.get(path)
 
 

@@ -1,0 +1,258 @@
+"""Fill a PostgreSQL database with benchmark content, fast: COPY in batches, then VACUUM ANALYZE.
+
+The articles are written with PostgreSQL's COPY through psycopg2 (`copy_expert`), every
+concrete column of `Article` included, so columns other apps add get their model
+defaults. Content of other apps is added by the functions in `EXTRA_FILLERS`; each one
+skips with a note while its models do not exist yet.
+"""
+
+import io
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.apps import apps
+from django.core.management import call_command, get_commands
+from django.db import connection, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from news.models import Article, Rubric, Topic
+
+from . import content
+
+
+@dataclass
+class FillReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime | date):
+        value = value.isoformat()
+    elif hasattr(value, "adapted"):  # psycopg2's Json wrapper
+        value = json.dumps(value.adapted)
+    elif isinstance(value, dict | list):
+        value = json.dumps(value)
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def _copy(cursor, table: str, columns: list[str], text: str) -> None:
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    cursor.copy_expert(
+        f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", io.StringIO(text)
+    )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    start: int
+    size: int
+    seed: int
+    now: datetime
+    first_id: int
+    rubrics: dict
+    topics: dict
+
+
+TEXT_FIELDS = ("title", "slug", "lead", "body", "note")
+
+
+def _make_batch(batch: _Batch) -> tuple[str, str, int]:
+    """COPY text of one batch of articles and of their topic links (run in a worker)."""
+    # Each column is either the same for every row (a model default, written once) or
+    # taken from the generated article.
+    varying = {"id", "rubric_id", "kind", "status", "published_at"}
+    varying |= {f"{name}{suffix}" for name in TEXT_FIELDS for suffix in ("", "_ru", "_en")}
+    template = []
+    for model_field in _article_columns():
+        if model_field.attname in varying:
+            template.append(model_field.attname)
+            continue
+        if model_field.attname in ("created_at", "updated_at"):
+            value = batch.now
+        elif model_field.has_default():
+            value = model_field.get_default()
+        else:
+            value = None if model_field.null else ""
+        template.append((_copy_text(model_field.get_db_prep_save(value, connection)),))
+    rows, links = io.StringIO(), io.StringIO()
+    count = 0
+    generated = content.articles(batch.size, start=batch.start, seed=batch.seed, now=batch.now)
+    for offset, item in enumerate(generated):
+        pk = batch.first_id + batch.start + offset
+        values = {
+            "id": str(pk),
+            "rubric_id": str(batch.rubrics[item["rubric"]]),
+            "kind": str(item["kind"]),
+            "status": str(item["status"]),
+            "published_at": _copy_text(item["published_at"]),
+        }
+        for name in TEXT_FIELDS:
+            values[f"{name}_ru"] = values[name] = _copy_text(item[f"{name}_ru"])
+            values[f"{name}_en"] = _copy_text(item[f"{name}_en"])
+        rows.write(
+            "\t".join(column[0] if type(column) is tuple else values[column] for column in template)
+        )
+        rows.write("\n")
+        for slug in item["topics"]:
+            links.write(f"{pk}\t{batch.topics[slug]}\n")
+            count += 1
+    return rows.getvalue(), links.getvalue(), count
+
+
+def _article_columns() -> list:
+    return [
+        model_field
+        for model_field in Article._meta.concrete_fields
+        if not getattr(model_field, "generated", False)
+    ]
+
+
+def _wipe(cursor) -> None:
+    """Empty the news tables (and any table that refers to them)."""
+    tables = [Article.topics.through._meta.db_table, Article._meta.db_table]
+    tables += [Rubric._meta.db_table, Topic._meta.db_table]
+    quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
+    cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+def _drop_secondary_indexes(cursor, tables: list[str]) -> list[str]:
+    """Drop the indexes that back no constraint; their definitions, to build them again.
+
+    Building an index once after the load is much faster than updating it row by row.
+    """
+    cursor.execute(
+        """
+        SELECT index.relname, pg_get_indexdef(index.oid)
+        FROM pg_index
+        JOIN pg_class index ON index.oid = pg_index.indexrelid
+        JOIN pg_class tbl ON tbl.oid = pg_index.indrelid
+        WHERE tbl.relname = ANY(%s) AND tbl.relnamespace = 'public'::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = pg_index.indexrelid)
+        """,
+        [tables],
+    )
+    found = cursor.fetchall()
+    for name, _definition in found:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return [definition for _name, definition in found]
+
+
+def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, progress=True):
+    """Replace all news with `count` generated articles, in one transaction.
+
+    Workers write the COPY text of the next batches while PostgreSQL loads the current
+    one, so the fill uses every core. They are forked before the database connection is
+    opened, and never open one.
+    """
+    now = timezone.now()
+    connection.close()
+    workers = os.cpu_count() or 2
+    with multiprocessing.get_context("fork").Pool(workers) as pool, transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO off")
+            # Check foreign keys row by row rather than queueing 100 000s of checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            _wipe(cursor)
+        rubrics = {
+            rubric.slug: rubric.pk
+            for rubric in Rubric.objects.bulk_create(
+                Rubric(slug=slug, name=ru, name_ru=ru, name_en=en, position=position)
+                for position, (slug, ru, en) in enumerate(content.RUBRICS, start=1)
+            )
+        }
+        topics = {
+            topic.slug: topic.pk
+            for topic in Topic.objects.bulk_create(
+                Topic(slug=slug, name=ru, name_ru=ru, name_en=en) for slug, ru, en in content.TOPICS
+            )
+        }
+        report.counts["rubrics"], report.counts["topics"] = len(rubrics), len(topics)
+        columns = [model_field.column for model_field in _article_columns()]
+        table, through = Article._meta.db_table, Article.topics.through._meta.db_table
+        batches = [
+            _Batch(start, min(batch, count - start), seed, now, 1, rubrics, topics)
+            for start in range(0, count, batch)
+        ]
+        links = 0
+        bar = tqdm(
+            total=count, unit=" articles", file=sys.stderr, disable=not progress, mininterval=0.5
+        )
+        with connection.cursor() as wrapper:
+            indexes = _drop_secondary_indexes(wrapper, [table, through])
+            for (rows, topic_rows, linked), job in zip(
+                pool.imap(_make_batch, batches), batches, strict=True
+            ):
+                _copy(wrapper.cursor, table, columns, rows)
+                _copy(wrapper.cursor, through, ["article_id", "topic_id"], topic_rows)
+                links += linked
+                bar.update(job.size)
+            bar.close()
+            for definition in indexes:
+                wrapper.execute(definition)
+            wrapper.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, count])
+    report.counts["articles"] = count
+    report.counts["article topics"] = links
+
+
+def fill_committees(*, count: int, seed: int, report: FillReport) -> None:
+    """Bodies and sessions, once the committees app has them."""
+    try:
+        apps.get_model("committees", "Body")
+        apps.get_model("committees", "Session")
+    except LookupError:
+        report.notes.append("committees: no Body/Session models yet; skipped")
+        return
+    report.notes.append(
+        "committees: models exist but no benchmark filler is written yet (fcs_site/bench/fill.py)"
+    )
+
+
+# Each adds another app's content: (name, function(count=, seed=, report=)).
+EXTRA_FILLERS: list[tuple[str, Callable]] = [("committees", fill_committees)]
+# Management commands run after the fill when they exist (derived data such as a search index).
+POST_FILL_COMMANDS = ["rebuild_search_index"]
+
+
+def fill(*, articles: int, batch: int = 5000, seed: int = 2021, progress=True) -> FillReport:
+    report = FillReport()
+    started = time.monotonic()
+    fill_articles(count=articles, batch=batch, seed=seed, report=report, progress=progress)
+    report.seconds["articles"] = time.monotonic() - started
+    for name, filler in EXTRA_FILLERS:
+        mark = time.monotonic()
+        filler(count=articles, seed=seed, report=report)
+        report.seconds[name] = time.monotonic() - mark
+    available = get_commands()
+    for command in POST_FILL_COMMANDS:
+        if command in available:
+            mark = time.monotonic()
+            call_command(command)
+            report.seconds[command] = time.monotonic() - mark
+        else:
+            report.notes.append(f"{command}: no such command yet; skipped")
+    mark = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    report.seconds["vacuum analyze"] = time.monotonic() - mark
+    report.seconds["total"] = time.monotonic() - started
+    return report

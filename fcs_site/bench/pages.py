@@ -1,0 +1,156 @@
+"""The pages `make bench` measures: a registry other parts of the site add their pages to.
+
+Each entry finds its URL in the filled database; it returns None (skipped, with its
+note) while the page does not exist yet, so the benchmark runs on any stage of the site.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import translation
+
+from news.models import Article, Rubric, Topic
+
+# The deep page is page 2 000 of the news list at 100 000 articles, in proportion below.
+DEEP_PAGE_AT_100K = 2000
+
+
+@dataclass(frozen=True)
+class BenchContext:
+    language: str
+    public_articles: int
+    page_size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.public_articles // self.page_size))
+
+    @property
+    def deep_page(self) -> int:
+        scaled = round(DEEP_PAGE_AT_100K * self.public_articles / 100_000)
+        return max(2, min(self.num_pages, scaled))
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    name: str
+    find: Callable[[BenchContext], str | None]
+    missing: str  # why a page is skipped when `find` returns None
+    # Target: latency p50 within this factor of the named page's (deep pages).
+    p50_within: tuple[str, float] | None = None
+    # Target: p95 latency under this many milliseconds.
+    p95_under_ms: float | None = None
+
+
+def reversed_url(*names: str, query: str = "") -> Callable[[BenchContext], str | None]:
+    def find(context):
+        for name in names:
+            try:
+                return reverse(name) + query
+            except NoReverseMatch:
+                continue
+        return None
+
+    return find
+
+
+def routed_path(*paths: str) -> Callable[[BenchContext], str | None]:
+    """The first of `paths` (with {lang}) that the URL configuration answers."""
+
+    def find(context):
+        for path in paths:
+            path = path.format(lang=context.language)
+            try:
+                resolve(path.split("?", 1)[0])
+            except Resolver404:
+                continue
+            return path
+        return None
+
+    return find
+
+
+def first_object_page(app_label: str, model_name: str) -> Callable[[BenchContext], str | None]:
+    def find(context):
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            return None
+        item = model.objects.first()
+        return item.get_absolute_url() if item is not None else None
+
+    return find
+
+
+def deep_list_page(context):
+    return f"{reverse('news:article_list')}?page={context.deep_page}"
+
+
+def middle_article(context):
+    public = Article.objects.public(context.language).order_by("-published_at", "-pk")
+    article = public[context.public_articles // 2 : context.public_articles // 2 + 1].first()
+    return article.get_absolute_url(context.language) if article else None
+
+
+def largest(model) -> Callable[[BenchContext], str | None]:
+    def find(context):
+        item = model.objects.annotate(size=Count("articles")).order_by("-size").first()
+        return item.get_absolute_url() if item else None
+
+    return find
+
+
+def search_page(context):
+    query = "?q=" + ("таможенная+служба" if context.language == "ru" else "customs+service")
+    return reversed_url("search", "search:search", "fcs_site:search", query=query)(
+        context
+    ) or routed_path(f"/{{lang}}/search/{query}")(context)
+
+
+PAGES: list[BenchPage] = [
+    BenchPage("home", reversed_url("home"), "no home page"),
+    BenchPage("news list", reversed_url("news:article_list"), "no news list"),
+    BenchPage(
+        "news list, deep page",
+        deep_list_page,
+        "no news list",
+        p50_within=("news list", 1.5),
+    ),
+    BenchPage("article", middle_article, "no published article"),
+    BenchPage("rubric", largest(Rubric), "no rubric"),
+    BenchPage("topic", largest(Topic), "no topic"),
+    BenchPage("body", first_object_page("committees", "Body"), "no committees.Body yet"),
+    BenchPage("session", first_object_page("committees", "Session"), "no committees.Session yet"),
+    BenchPage("search", search_page, "no search page yet", p95_under_ms=50),
+    BenchPage(
+        "feed",
+        routed_path("/{lang}/news/feed/", "/{lang}/feed/", "/{lang}/news/rss/", "/{lang}/rss/"),
+        "no news feed yet",
+    ),
+    BenchPage("sitemap", routed_path("/sitemap.xml"), "no sitemap yet"),
+]
+
+
+def context_for(language: str) -> BenchContext:
+    return BenchContext(
+        language=language,
+        public_articles=Article.objects.public(language).count(),
+        page_size=settings.FCS_NEWS_PAGE_SIZE,
+    )
+
+
+def find_pages(context: BenchContext) -> tuple[list[tuple], list[str]]:
+    """The pages that exist, with their URLs; notes on those skipped."""
+    found, skipped = [], []
+    with translation.override(context.language):
+        for page in PAGES:
+            path = page.find(context)
+            if path:
+                found.append((page, path))
+            else:
+                skipped.append(f"{page.name}: {page.missing}")
+    return found, skipped

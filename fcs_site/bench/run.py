@@ -1,0 +1,485 @@
+"""Serve the filled database with gunicorn as in production and measure it with wrk.
+
+Every page of `pages.PAGES` that exists is measured twice, bypassing the page cache
+(uncached) and through it (cached, as an anonymous visitor), each time right after the
+two limits: a bare Django view and a static file served by WhiteNoise, both of the
+pages' median size, under the same gunicorn. The report quotes each page's throughput
+as a ratio to the limits, because this machine is shared and noisy.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from fcs_site.cache import STATUS_HEADER, bump_content_version
+
+from .database import database_url
+from .pages import context_for, find_pages
+from .views import fixed_page
+
+LUA_REPORT = Path(__file__).with_name("wrk_report.lua")
+BYPASS = {"X-Bench-Page-Cache": "bypass"}
+# Targets of issue 8.
+MAX_QUERIES = 6
+UNCACHED_VS_BARE = 0.25
+CACHED_VS_STATIC = 0.8
+
+
+@dataclass
+class Options:
+    language: str = "ru"
+    duration: float = 2.0
+    rounds: int = 3
+    warmup: float = 1.0
+    connections: int = 4
+    threads: int = 1
+    workers: int = 2
+    cache_url: str = ""
+    output_dir: Path = field(default_factory=lambda: settings.BASE_DIR / "var" / "bench")
+
+
+@dataclass
+class Measure:
+    name: str
+    variant: str  # uncached, cached, limit
+    path: str
+    requests_per_second: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    response_bytes: int = 0
+    queries_cold: int | None = None
+    queries_warm: int | None = None
+    worker_peak_rss_mb: float = 0.0
+    cache_status: str = ""
+    vs_bare: float | None = None
+    vs_static: float | None = None
+    worker_cpu_ms: float = 0.0
+    cpu_vs_bare: float | None = None
+    rounds: list[dict] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces: split after it.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    """The largest VmHWM (peak resident memory) among `pids`, in MiB."""
+    peak = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak / 1024
+
+
+def run_wrk(url: str, *, seconds: float, options: Options, headers: dict) -> dict:
+    command = [
+        shutil.which("wrk") or "wrk",
+        f"-t{options.threads}",
+        f"-c{options.connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA_REPORT),
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    finished = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    for line in finished.stdout.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line.removeprefix("WRK_JSON "))
+    raise RuntimeError(f"wrk printed no report for {url}:\n{finished.stdout}\n{finished.stderr}")
+
+
+class Server:
+    """gunicorn serving the site with DEBUG off, on a free port of 127.0.0.1."""
+
+    def __init__(self, *, env: dict, workers: int, log: Path):
+        self.port = free_port()
+        self.log = log
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "fcs_site.wsgi:application",
+                f"--workers={workers}",
+                f"--bind=127.0.0.1:{self.port}",
+                "--log-level=warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url(path), timeout=5) as answer:
+                    if answer.status == 200 and len(self.workers()) >= 1:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer in {timeout} s:\n{self.log.read_text()}")
+
+    def workers(self) -> list[int]:
+        return children(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return answer.status, dict(answer.headers.items()), answer.read()
+
+
+def count_queries(path: str, static_root: Path) -> tuple[int, int, int]:
+    """Queries of the first request after a content change and of the next; body bytes."""
+    client = Client(SERVER_NAME="127.0.0.1", HTTP_X_BENCH_PAGE_CACHE="bypass")
+    with override_settings(
+        FCS_BENCH_ENDPOINTS=True, ALLOWED_HOSTS=["127.0.0.1"], STATIC_ROOT=static_root
+    ):
+        bump_content_version()
+        with CaptureQueriesContext(connection) as cold:
+            first = client.get(path)
+        with CaptureQueriesContext(connection) as warm:
+            second = client.get(path)
+    if first.status_code != 200 or second.status_code != 200:
+        raise RuntimeError(f"{path} answered {first.status_code} in process")
+    return len(cold), len(warm), len(second.content)
+
+
+def forget_keys(env: dict) -> None:
+    """Remove this run's keys from a shared Redis (pages expire; the version would not)."""
+    url = env.get("CACHE_URL", "")
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        for key in client.scan_iter(match=f"{env['DJANGO_CACHE_PREFIX']}:*", count=1000):
+            client.delete(key)
+    except redis.RedisError:
+        pass
+
+
+def server_env(options: Options, static_root: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_LOG_LEVEL="WARNING",
+        FCS_BENCH_ENDPOINTS="1",
+        # A key space of this run's own in a shared cache.
+        DJANGO_CACHE_PREFIX=f"fcs-bench-{os.getpid()}-{secrets.token_hex(4)}",
+        DATABASE_URL=database_url(),
+    )
+    if options.cache_url:
+        env["CACHE_URL"] = options.cache_url
+    return env
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time used so far by `pids`."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def sample(server, path: str, options: Options, headers: dict, *, seconds: float) -> dict:
+    workers = server.workers()
+    cpu_before = cpu_seconds(workers)
+    report = run_wrk(server.url(path), seconds=seconds, options=options, headers=headers)
+    cpu_used = cpu_seconds(workers) - cpu_before
+    return {
+        # CPU the workers spent per request: unlike throughput, it hardly depends on what
+        # else the machine is doing (the database's own CPU is not in it).
+        "worker_cpu_ms": cpu_used * 1000 / max(1, report["requests"]),
+        "requests_per_second": report["requests"] / (report["duration_us"] / 1e6),
+        "p50_ms": report["p50_us"] / 1000,
+        "p95_ms": report["p95_us"] / 1000,
+        "p99_ms": report["p99_us"] / 1000,
+        "errors": sum(
+            report[key]
+            for key in ("connect_errors", "read_errors", "write_errors", "status_errors")
+        )
+        + report["timeouts"],
+    }
+
+
+def summarise(result: Measure) -> None:
+    """Medians over the samples; each ratio against the limits measured just before it."""
+    rounds = result.rounds
+    for key in ("requests_per_second", "p50_ms", "p95_ms", "p99_ms", "worker_cpu_ms"):
+        setattr(result, key, statistics.median(r[key] for r in rounds))
+    result.errors += sum(r["errors"] for r in rounds)
+    result.vs_bare = statistics.median(r["vs_bare"] for r in rounds)
+    result.vs_static = statistics.median(r["vs_static"] for r in rounds)
+    result.cpu_vs_bare = statistics.median(r["cpu_vs_bare"] for r in rounds)
+
+
+def evaluate(results: list[Measure], found: list[tuple]) -> list[dict]:
+    """Each target of issue 8 that this run can judge, and whether it holds."""
+    by_key = {(m.name, m.variant): m for m in results}
+    targets = []
+    for page, _path in found:
+        uncached, cached = by_key[(page.name, "uncached")], by_key[(page.name, "cached")]
+        queries = max(uncached.queries_cold or 0, uncached.queries_warm or 0)
+        targets.append(
+            {
+                "target": f"{page.name}: SQL queries per request ≤ {MAX_QUERIES} (uncached)",
+                "value": f"{uncached.queries_cold} first after a change, "
+                f"{uncached.queries_warm} next",
+                "holds": queries <= MAX_QUERIES,
+            }
+        )
+        targets.append(
+            {
+                "target": f"{page.name}: uncached ≥ {UNCACHED_VS_BARE} × bare Django",
+                "value": f"{uncached.vs_bare:.2f}",
+                "holds": uncached.vs_bare >= UNCACHED_VS_BARE,
+            }
+        )
+        targets.append(
+            {
+                "target": f"{page.name}: uncached ≥ {UNCACHED_VS_BARE} × bare Django, "
+                "by worker CPU per request (less sensitive to load)",
+                "value": f"{uncached.cpu_vs_bare:.2f}",
+                "holds": uncached.cpu_vs_bare >= UNCACHED_VS_BARE,
+            }
+        )
+        targets.append(
+            {
+                "target": f"{page.name}: cached ≥ {CACHED_VS_STATIC} × static file",
+                "value": f"{cached.vs_static:.2f}",
+                "holds": cached.vs_static >= CACHED_VS_STATIC,
+            }
+        )
+        if page.p50_within:
+            other, factor = page.p50_within
+            base = by_key.get((other, "uncached"))
+            if base:
+                ratio = uncached.p50_ms / base.p50_ms
+                targets.append(
+                    {
+                        "target": f"{page.name}: p50 within {factor}× of {other} (uncached)",
+                        "value": f"{ratio:.2f}× ({uncached.p50_ms:.1f} vs {base.p50_ms:.1f} ms)",
+                        "holds": ratio <= factor,
+                    }
+                )
+        if page.p95_under_ms:
+            targets.append(
+                {
+                    "target": f"{page.name}: p95 < {page.p95_under_ms:g} ms (uncached)",
+                    "value": f"{uncached.p95_ms:.1f} ms",
+                    "holds": uncached.p95_ms < page.p95_under_ms,
+                }
+            )
+    return targets
+
+
+def table(results: list[Measure]) -> str:
+    header = (
+        f"{'page':<22} {'variant':<9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'queries':>8} {'bytes':>7} {'RSS MB':>7} {'×bare':>6} {'×static':>7} "
+        f"{'CPU ms':>7} {'CPU×bare':>8} {'err':>4}"
+    )
+    lines = [header, "-" * len(header)]
+    for m in results:
+        queries = "" if m.queries_warm is None else f"{m.queries_cold}/{m.queries_warm}"
+        lines.append(
+            f"{m.name[:22]:<22} {m.variant:<9} {m.requests_per_second:>8.0f} {m.p50_ms:>7.2f} "
+            f"{m.p95_ms:>7.2f} {m.p99_ms:>7.2f} {queries:>8} {m.response_bytes:>7} "
+            f"{m.worker_peak_rss_mb:>7.1f} "
+            f"{'' if m.vs_bare is None else f'{m.vs_bare:.2f}':>6} "
+            f"{'' if m.vs_static is None else f'{m.vs_static:.2f}':>7} "
+            f"{m.worker_cpu_ms:>7.2f} "
+            f"{'' if m.cpu_vs_bare is None else f'{m.cpu_vs_bare:.2f}':>8} {m.errors:>4}"
+        )
+    return "\n".join(lines)
+
+
+def run(options: Options, write=print) -> dict:
+    started = datetime.now()
+    load_before = os.getloadavg()
+    context = context_for(options.language)
+    found, skipped = find_pages(context)
+    workdir = Path(tempfile.mkdtemp(prefix="fcs-bench-"))
+    static_root = workdir / "static"
+    env = server_env(options, static_root)
+    server = None
+    try:
+        write("Collecting static files into a temporary STATIC_ROOT...")
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
+        write("Counting SQL queries per page (in process, page cache bypassed)...")
+        queries = {}
+        for page, path in found:
+            queries[page.name] = count_queries(path, static_root)
+        size = int(statistics.median(sizes for _c, _w, sizes in queries.values()))
+        static_file = static_root / "bench" / f"limit-{size}.html"
+        static_file.parent.mkdir(parents=True, exist_ok=True)
+        static_file.write_bytes(fixed_page(size))
+        limits = [
+            ("bare Django view", f"/bench/bare/{size}/"),
+            ("static file", f"{settings.STATIC_URL}bench/{static_file.name}"),
+        ]
+
+        server = Server(env=env, workers=options.workers, log=workdir / "gunicorn.log")
+        server.wait_ready(limits[0][1])
+        workers = server.workers()
+        write(
+            f"gunicorn: {len(workers)} workers on port {server.port}; wrk -t{options.threads} "
+            f"-c{options.connections}; {options.warmup:g} s warm-up, then {options.rounds} "
+            f"rounds of {options.duration:g} s per URL."
+        )
+        bare, static = (Measure(name, "limit", path) for name, path in limits)
+        uncached, cached = {}, {}
+        for page, path in found:
+            for variant, measures in (("uncached", uncached), ("cached", cached)):
+                measures[page.name] = Measure(page.name, variant, path)
+                measures[page.name].queries_cold, measures[page.name].queries_warm = queries[
+                    page.name
+                ][:2]
+        results = [bare, static, *uncached.values(), *cached.values()]
+        headers = {"limit": {}, "uncached": BYPASS, "cached": {}}
+        write("  warming up every URL...")
+        for result in results:
+            sample(server, result.path, options, headers[result.variant], seconds=options.warmup)
+        # Each page next to both limits measured just before it: the machine's load drifts,
+        # and a ratio only means something between runs close in time.
+        for number in range(1, options.rounds + 1):
+            write(f"  round {number} of {options.rounds}...")
+            for page, _path in found:
+                group = [bare, static, uncached[page.name], cached[page.name]]
+                for result in group:
+                    result.rounds.append(
+                        sample(
+                            server,
+                            result.path,
+                            options,
+                            headers[result.variant],
+                            seconds=options.duration,
+                        )
+                    )
+                    # The workers' high-water mark of resident memory so far.
+                    result.worker_peak_rss_mb = max(result.worker_peak_rss_mb, peak_rss_mb(workers))
+                limit_bare = bare.rounds[-1]["requests_per_second"]
+                limit_static = static.rounds[-1]["requests_per_second"]
+                for result in group:
+                    latest = result.rounds[-1]
+                    latest["vs_bare"] = latest["requests_per_second"] / limit_bare
+                    latest["vs_static"] = latest["requests_per_second"] / limit_static
+                    latest["cpu_vs_bare"] = bare.rounds[-1]["worker_cpu_ms"] / max(
+                        latest["worker_cpu_ms"], 1e-6
+                    )
+        for result in results:
+            status, answer_headers, body = fetch(server.url(result.path), headers[result.variant])
+            result.response_bytes = len(body)
+            result.cache_status = answer_headers.get(STATUS_HEADER, "")
+            result.errors += status != 200
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        forget_keys(env)
+
+    for result in results:
+        summarise(result)
+    limit_rps = {m.name: m.requests_per_second for m in (bare, static)}
+    targets = evaluate(results, found)
+    load_after = os.getloadavg()
+    summary = {
+        "started": started.isoformat(timespec="seconds"),
+        "database": connection.settings_dict["NAME"],
+        "language": options.language,
+        "public_articles_in_language": context.public_articles,
+        "news_list_pages": context.num_pages,
+        "deep_page": context.deep_page,
+        "options": {k: str(v) for k, v in asdict(options).items()},
+        "cache": env.get("CACHE_URL") or "local memory (per worker)",
+        "cpu_count": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "limits_requests_per_second": limit_rps,
+        "results": [asdict(m) for m in results],
+        "targets": targets,
+        "skipped": skipped,
+    }
+    options.output_dir.mkdir(parents=True, exist_ok=True)
+    output = options.output_dir / f"results-{started:%Y%m%d-%H%M%S}.json"
+    output.write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    summary["output"] = str(output)
+    summary["table"] = table(results)
+    return summary

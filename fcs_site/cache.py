@@ -1,0 +1,225 @@
+"""The page cache for anonymous visitors, and the content version that keeps it fresh.
+
+Every cached page is stored with the *content version* it shows, one number kept in the
+shared cache and read in the same round trip as the page. Saving, publishing,
+withdrawing or deleting anything the public sees calls `bump_content_version()`, so
+every page rendered before is never served again: no page waits for a timeout to show a
+change, on any machine. An article
+scheduled for later becomes visible without a save; the time of the next such change
+is kept beside the version, and the first request after it bumps the version.
+
+`PageCacheMiddleware` serves and stores whole responses. It never stores a response
+that sets a cookie, used the CSRF token or a CSP nonce, or is private; it never serves
+or stores anything for a request that carries a session (staff see fresh pages).
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language_from_path, get_language_from_request
+
+from news.models import Article
+
+VERSION_KEY = "content-version"
+NEXT_CHANGE_KEY = "content-version:next-change"
+NOTHING_SCHEDULED = 0.0
+STATUS_HEADER = "X-Page-Cache"
+# With FCS_BENCH_ENDPOINTS on, `make bench` sends this header to measure uncached pages.
+BENCH_BYPASS_HEADER = "HTTP_X_BENCH_PAGE_CACHE"
+# A response may vary on these and still be shared: the key covers them.
+SHAREABLE_VARY = {"cookie", "accept-language"}
+
+
+def next_article_publication() -> datetime | None:
+    return (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+# Each returns the next moment content becomes public by itself (or None). Apps with
+# content that appears on a date of its own add their function here.
+SCHEDULED_CONTENT: list[Callable[[], datetime | None]] = [next_article_publication]
+
+
+def _next_change() -> float:
+    moments = [moment for source in SCHEDULED_CONTENT if (moment := source()) is not None]
+    return min(moments).timestamp() if moments else NOTHING_SCHEDULED
+
+
+def bump_content_version() -> None:
+    """Make every cached page and list count stale, on every machine sharing the cache."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        # First use, or the key was evicted: start from the clock, so a version number
+        # that is still part of some cached key is never reused.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    cache.set(NEXT_CHANGE_KEY, _next_change(), timeout=None)
+
+
+def content_version(also: str | None = None):
+    """The current content version (None when the cache cannot be reached).
+
+    With `also`, the value cached under that key too, read in the same round trip:
+    `(version, value)`.
+    """
+    keys = [VERSION_KEY, NEXT_CHANGE_KEY] + ([also] if also else [])
+    found = cache.get_many(keys)
+    version = found.get(VERSION_KEY)
+    next_change = found.get(NEXT_CHANGE_KEY)
+    if version is not None and next_change is not None:
+        if next_change == NOTHING_SCHEDULED or next_change > time.time():
+            return (version, found.get(also)) if also else version
+        bump_content_version()  # a scheduled article has just come due
+    elif version is None:
+        bump_content_version()
+    else:
+        cache.set(NEXT_CHANGE_KEY, _next_change(), timeout=None)
+    version = cache.get(VERSION_KEY)
+    return (version, None) if also else version
+
+
+def request_variant(request) -> str:
+    """The part of the key for what, besides URL and language, changes a page.
+
+    That is the accessibility profile: normalised when the accessibility middleware has
+    already read it (it must then come before this one), else the raw cookie.
+    """
+    profile = getattr(request, "accessibility", None)
+    if profile is not None and hasattr(profile, "cache_key_part"):
+        return profile.cache_key_part()
+    raw = request.COOKIES.get(getattr(settings, "FCS_A11Y_COOKIE_NAME", "a11y"), "")
+    return "a11y-raw=" + hashlib.sha256(raw.encode()).hexdigest()[:16] if raw else "a11y="
+
+
+def normalised_query(query_string: str) -> str:
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    # Sorted by name only: the order of repeated values can matter to a view.
+    return urlencode(sorted(pairs, key=lambda pair: pair[0]))
+
+
+def page_cache_key(request) -> str:
+    """The key of a page; the value stored under it says which content version it shows."""
+    language = get_language_from_path(request.path_info) or get_language_from_request(request)
+    variant = import_string(settings.FCS_PAGE_CACHE_VARIANT)(request)
+    address = (
+        f"{request.scheme}://{request.get_host()}{request.path}"
+        f"?{normalised_query(request.META.get('QUERY_STRING', ''))}"
+    )
+    return "page:" + hashlib.sha256(f"{address}|{language}|{variant}".encode()).hexdigest()
+
+
+def _unprefixed(path: str) -> str:
+    """The path without its language prefix: /ru/news/preview/ → /news/preview/."""
+    head, _slash, rest = path.lstrip("/").partition("/")
+    return f"/{rest}" if head in dict(settings.LANGUAGES) else path
+
+
+def is_excluded(path: str) -> bool:
+    """Whether the page cache leaves `path` alone entirely (the admin, previews...)."""
+    stripped = _unprefixed(path)
+    return any(
+        path.startswith(prefix) or stripped.startswith(prefix)
+        for prefix in settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES
+    )
+
+
+def may_use_cache(request) -> bool:
+    """Whether this request may be answered from, and its answer stored in, the cache."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or any(
+        name in request.COOKIES for name in settings.FCS_PAGE_CACHE_BYPASS_COOKIES
+    ):
+        return False
+    return not is_excluded(request.path_info)
+
+
+def is_shareable(request, response) -> bool:
+    """Whether `response` is the same for every anonymous visitor with this key."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    if isinstance(getattr(request, "_csp_nonce", None), str):
+        return False
+    cache_control = {
+        part.split("=", 1)[0].strip().lower()
+        for part in cc_delim_re.split(response.get("Cache-Control", ""))
+        if part.strip()
+    }
+    if cache_control & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    if not vary <= SHAREABLE_VARY or response.has_header("Content-Encoding"):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _freeze(version: int, response) -> tuple:
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in {"set-cookie", STATUS_HEADER.lower()}
+    ]
+    return (version, response.status_code, response.content, headers)
+
+
+def _thaw(frozen) -> HttpResponse:
+    _version, status, content, headers = frozen
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response[STATUS_HEADER] = "hit"
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves anonymous GET and HEAD requests from the shared cache.
+
+    Place it right after WhiteNoise (and after any middleware that sets
+    `request.accessibility`): a hit then skips sessions, CSRF and the view. It sets
+    `request.content_version` for views that cache data of their own (list counts).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or is_excluded(request.path_info):
+            return self.get_response(request)
+        usable = may_use_cache(request)
+        key = None
+        if (
+            usable
+            and settings.FCS_PAGE_CACHE_SECONDS > 0
+            and not (settings.FCS_BENCH_ENDPOINTS and request.META.get(BENCH_BYPASS_HEADER))
+        ):
+            key = page_cache_key(request)
+            # One round trip: the version, and the page if this URL was cached.
+            version, frozen = content_version(also=key)
+            if frozen is not None and version is not None and frozen[0] == version:
+                return _thaw(frozen)
+        else:
+            version = content_version()
+        request.content_version = version
+        response = self.get_response(request)
+        if usable and is_shareable(request, response):
+            patch_cache_control(response, public=True, max_age=settings.FCS_PAGE_CACHE_MAX_AGE)
+            patch_vary_headers(response, ("Cookie",))
+            if key is not None and version is not None and request.method == "GET":
+                cache.set(key, _freeze(version, response), settings.FCS_PAGE_CACHE_SECONDS)
+                response[STATUS_HEADER] = "miss"
+        elif not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+        return response

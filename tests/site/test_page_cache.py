@@ -1,0 +1,258 @@
+"""The page cache: fast for anonymous visitors, fresh at once after a change, never leaking."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from fcs_site.cache import VERSION_KEY, content_version, request_variant
+from news import services
+from news.models import Article, Rubric
+from tests.factories import ArticleFactory, RubricFactory
+
+pytestmark = pytest.mark.django_db
+
+STATUS = "X-Page-Cache"
+
+
+@pytest.fixture
+def leak_urls(settings):
+    settings.ROOT_URLCONF = "tests.site.page_cache_urls"
+
+
+def twice(client, url, **extra):
+    return client.get(url, **extra), client.get(url, **extra)
+
+
+def test_anonymous_pages_come_from_the_cache_with_headers_for_a_proxy(client):
+    ArticleFactory(title_en="A cached headline")
+    first, second = twice(client, "/en/news/")
+    assert (first[STATUS], second[STATUS]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "A cached headline" in second.content.decode()
+    for response in (first, second):
+        assert "public" in response["Cache-Control"]
+        assert "max-age=60" in response["Cache-Control"]
+        assert "Cookie" in response["Vary"]
+        assert response["Content-Language"] == "en"
+        assert not response.cookies
+
+
+def test_publishing_editing_and_withdrawing_show_at_once(client, staff_user):
+    draft = ArticleFactory(draft=True, title_en="Released this minute")
+    assert twice(client, "/en/news/")[1][STATUS] == "hit"
+    assert "Released this minute" not in client.get("/en/").content.decode()
+
+    services.article_publish(article=draft, user=staff_user)
+    listing = client.get("/en/news/")
+    assert listing[STATUS] == "miss"
+    assert "Released this minute" in listing.content.decode()
+    assert "Released this minute" in client.get("/en/").content.decode()
+    url = draft.get_absolute_url("en")
+    assert twice(client, url)[1][STATUS] == "hit"
+
+    draft.title_en = "Released this minute, corrected"
+    draft.save()
+    assert "corrected" in client.get(url).content.decode()
+
+    services.article_unpublish(article=draft, user=staff_user)
+    assert client.get(url).status_code == 404
+    assert "Released this minute" not in client.get("/en/news/").content.decode()
+
+
+def test_publishing_through_the_admin_shows_at_once_to_visitors(staff_client, staff_user):
+    visitor = Client()
+    draft = ArticleFactory(draft=True, title_en="Published from the admin")
+    assert twice(visitor, "/en/news/")[1][STATUS] == "hit"
+    response = staff_client.post(
+        "/admin/news/article/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code == 302
+    assert "Published from the admin" in visitor.get("/en/news/").content.decode()
+
+
+def test_bulk_updates_deletes_and_rubric_names_refresh_pages(client):
+    rubric = RubricFactory(name_en="Old rubric name")
+    article = ArticleFactory(rubric=rubric, title_en="Bulk-edited headline")
+    assert twice(client, "/en/news/")[1][STATUS] == "hit"
+
+    Rubric.objects.filter(pk=rubric.pk).update(name_en="New rubric name")
+    assert "New rubric name" in client.get("/en/news/").content.decode()
+    rubric.refresh_from_db()
+    rubric.name_en = "Renamed again"
+    rubric.save()
+    assert "Renamed again" in client.get("/en/news/").content.decode()
+
+    Article.objects.filter(pk=article.pk).update(title_en="Bulk-edited, twice")
+    assert "Bulk-edited, twice" in client.get("/en/news/").content.decode()
+    Article.objects.filter(pk=article.pk).delete()
+    assert "Bulk-edited" not in client.get("/en/news/").content.decode()
+
+
+def test_a_scheduled_article_appears_in_cached_pages_at_its_time(client):
+    when = timezone.now() + timedelta(hours=2)
+    article = ArticleFactory(published_at=when, title_en="Embargoed announcement")
+    assert twice(client, "/en/news/")[1][STATUS] == "hit"
+    assert "Embargoed announcement" not in client.get("/en/news/").content.decode()
+    with time_machine.travel(when + timedelta(seconds=1), tick=False):
+        listing = client.get("/en/news/")
+        assert "Embargoed announcement" in listing.content.decode()
+        assert client.get(article.get_absolute_url("en")).status_code == 200
+
+
+def test_staff_always_see_fresh_pages_and_leave_nothing_in_the_cache(leak_urls, staff_client):
+    visitor = Client()
+    assert twice(visitor, "/leak/user/")[1][STATUS] == "hit"
+    staff_view = staff_client.get("/leak/user/")
+    assert STATUS not in staff_view
+    assert "signed in as editor" in staff_view.content.decode()
+    assert "private" in staff_view["Cache-Control"]
+    for _ in range(2):
+        page = visitor.get("/leak/user/").content.decode()
+        assert "editor" not in page and "signed in as anonymous" in page
+
+
+def test_staff_on_public_pages_get_fresh_private_pages(staff_client):
+    ArticleFactory(title_en="Seen by staff")
+    for response in twice(staff_client, "/en/news/"):
+        assert STATUS not in response
+        assert "private" in response["Cache-Control"]
+        assert "Seen by staff" in response.content.decode()
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages"])
+def test_a_session_or_messages_cookie_bypasses_the_cache(client, cookie):
+    ArticleFactory()
+    client.get("/en/news/")
+    client.cookies[cookie] = "anything"
+    for response in twice(client, "/en/news/"):
+        assert STATUS not in response
+        assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/leak/cookie/",
+        "/leak/csrf/",
+        "/leak/private/",
+        "/leak/nonce/",
+        "/leak/vary/",
+        "/leak/missing/",
+    ],
+)
+def test_responses_that_are_not_for_everyone_are_never_stored(leak_urls, client, url):
+    _first, second = twice(client, url)
+    assert STATUS not in second
+    assert "public" not in second.get("Cache-Control", "")
+    third = Client().get(url)
+    assert STATUS not in third
+
+
+def test_a_cached_page_carries_no_cookie_and_no_csrf_token(leak_urls, client):
+    client.get("/leak/csrf/")  # the visitor now holds a CSRF cookie
+    ArticleFactory()
+    _first, second = twice(client, "/en/news/")
+    assert second[STATUS] == "hit"
+    assert not second.cookies
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert "Set-Cookie" not in str(second.serialize_headers())
+
+
+def test_admin_and_the_language_switch_are_never_cached(client):
+    for url in ("/admin/login/", "/i18n/switch/en/?next=/en/"):
+        _first, second = twice(client, url)
+        assert STATUS not in second
+
+
+def test_query_strings_are_normalised_but_repeated_values_keep_their_order(leak_urls, client):
+    client.get("/echo/?b=2&a=1")
+    assert client.get("/echo/?a=1&b=2")[STATUS] == "hit"
+    client.get("/echo/?x=1&x=2")
+    swapped = client.get("/echo/?x=2&x=1")
+    assert swapped[STATUS] == "miss"
+    assert swapped.content.decode() == "query: x=2&x=1"
+
+
+def test_excluded_prefixes_apply_with_and_without_the_language(leak_urls, client, settings):
+    settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES = [
+        *settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES,
+        "/news/preview/",
+    ]
+    assert STATUS not in twice(client, "/news/preview/token-1/")[1]
+    assert _unprefixed_is_excluded("/ru/news/preview/token-2/")
+
+
+def _unprefixed_is_excluded(path):
+    from fcs_site.cache import may_use_cache
+
+    return not may_use_cache(RequestFactory().get(path))
+
+
+def test_each_accessibility_profile_has_its_own_cached_pages(client):
+    ArticleFactory()
+    assert twice(client, "/en/news/")[1][STATUS] == "hit"
+    client.cookies["a11y"] = "fs:200|cs:white-on-black"
+    assert client.get("/en/news/")[STATUS] == "miss"
+    assert client.get("/en/news/")[STATUS] == "hit"
+    # The same choices written another way are the same profile: the same cached page.
+    client.cookies["a11y"] = "cs:white-on-black|fs:200"
+    assert client.get("/en/news/")[STATUS] == "hit"
+    client.cookies["a11y"] = "fs:150"
+    assert client.get("/en/news/")[STATUS] == "miss"
+    # A junk cookie is the default profile, whose page is already cached.
+    client.cookies["a11y"] = "<script>junk"
+    assert client.get("/en/news/")[STATUS] == "hit"
+
+
+def test_the_normalised_profile_is_the_key_when_the_request_has_one():
+    request = RequestFactory().get("/en/", HTTP_COOKIE="a11y=FONT=2")
+    raw = request_variant(request)
+    request.accessibility = SimpleNamespace(cache_key_part=lambda: "a11y=font:2")
+    assert request_variant(request) == "a11y=font:2" != raw
+    assert request_variant(RequestFactory().get("/en/")) == "a11y="
+
+
+def test_hosts_and_head_requests(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    ArticleFactory()
+    client.get("/en/news/")
+    assert client.get("/en/news/", HTTP_HOST="localhost")[STATUS] == "miss"
+    head = client.head("/en/news/")
+    assert head[STATUS] == "hit"
+    assert head.status_code == 200
+
+
+def test_losing_the_version_key_never_brings_back_old_pages(client):
+    ArticleFactory()
+    before = content_version()
+    cache.delete(VERSION_KEY)
+    assert content_version() not in (None, before)
+
+
+def test_pages_work_without_a_cache_server(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    ArticleFactory(title_en="Served without a cache")
+    for response in twice(client, "/en/news/"):
+        assert response.status_code == 200
+        assert STATUS not in response
+        assert "Served without a cache" in response.content.decode()
+
+
+def test_the_page_cache_can_be_switched_off(client, settings):
+    settings.FCS_PAGE_CACHE_SECONDS = 0
+    ArticleFactory()
+    assert STATUS not in twice(client, "/en/news/")[1]
+
+
+@pytest.mark.parametrize("bench_on", [False, True])
+def test_the_benchmark_bypass_header_works_only_in_bench_mode(client, settings, bench_on):
+    settings.FCS_BENCH_ENDPOINTS = bench_on
+    ArticleFactory()
+    client.get("/en/news/")
+    response = client.get("/en/news/", HTTP_X_BENCH_PAGE_CACHE="bypass")
+    assert (response.get(STATUS) == "hit") is not bench_on
