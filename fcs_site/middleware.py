@@ -3,23 +3,32 @@ from django.http import HttpResponse
 from django.template import loader
 
 
-class RequestBodyLimitMiddleware:
-    """Refuse a request whose declared body is larger than the site ever accepts (413).
+class RequestSizeLimitMiddleware:
+    """Refuse oversized requests before anything reads them.
 
-    Django bounds what it keeps in memory, but a multipart body would still be streamed
-    to disk in full; this answers before anything reads it.
+    A query string longer than FCS_MAX_QUERY_STRING_BYTES gets 414 (front servers refuse
+    such lines too; this keeps the answer the same without them), and a declared body
+    larger than FCS_MAX_REQUEST_BODY_BYTES gets 413: Django bounds what it keeps in memory,
+    but a multipart body would still be streamed to disk in full.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if len(request.META.get("QUERY_STRING", "")) > settings.FCS_MAX_QUERY_STRING_BYTES:
+            return self.refuse("414.html", 414)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > settings.FCS_MAX_REQUEST_BODY_BYTES:
-            response = HttpResponse(loader.get_template("413.html").render(), status=413)
-            response["Connection"] = "close"
-            return response
+            return self.refuse("413.html", 413)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(template_name, status):
+        response = HttpResponse(loader.get_template(template_name).render(), status=status)
+        # The length lets a client read the answer while its unread body is still pending.
+        response["Content-Length"] = str(len(response.content))
+        return response

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the others, so that responses made from an exception in them get it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "fcs_site.middleware.RequestBodyLimitMiddleware",
+    "fcs_site.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,8 +175,10 @@ AXES_SENSITIVE_PARAMETERS: list[str] = []
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use the
 # socket's address).
 FCS_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
-# A body larger than this is refused with 413 before anything reads it.
+# A body larger than this is refused with 413, a longer query string with 414, before
+# anything reads them.
 FCS_MAX_REQUEST_BODY_BYTES = env_int("DJANGO_MAX_REQUEST_BODY_MB", 32) * 1024 * 1024
+FCS_MAX_QUERY_STRING_BYTES = env_int("DJANGO_MAX_QUERY_STRING_BYTES", 8192)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -261,6 +263,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a sign-in goes when its `next` is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # The press office's own settings.
 FCS_SITE_NAME = _("Federal customs service")

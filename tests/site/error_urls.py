@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.urls import path
 
-from fcs_site.urls import handler500, urlpatterns as site_urlpatterns
+from fcs_site.urls import handler500
+from fcs_site.urls import urlpatterns as site_urlpatterns
 
 __all__ = ["handler500", "urlpatterns"]
 

@@ -32,9 +32,7 @@ def without_csrf_token(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
-def test_five_failures_lock_the_username_and_address_pair_for_fifteen_minutes(
-    client, staff_user
-):
+def test_five_failures_lock_the_username_and_address_pair_for_fifteen_minutes(client, staff_user):
     for _attempt in range(4):
         assert sign_in(client, "editor", "wrong password").status_code == 200
     # The fifth failure locks at once; then even the right password is refused.
