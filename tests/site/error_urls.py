@@ -2,7 +2,8 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
 from django.urls import path
 
 from fcs_site.urls import handler500
@@ -31,6 +32,12 @@ def database_gone(request):
     raise InterfaceError("connection already closed")
 
 
+def slow_query(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(10)")
+    return HttpResponse("finished")
+
+
 urlpatterns = [
     *site_urlpatterns,
     *i18n_patterns(
@@ -39,5 +46,6 @@ urlpatterns = [
         path("test-errors/500/", broken),
         path("test-errors/503/", database_down),
         path("test-errors/503-interface/", database_gone),
+        path("test-errors/slow-query/", slow_query),
     ),
 ]
