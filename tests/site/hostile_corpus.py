@@ -20,6 +20,7 @@ from django.http import QueryDict
 XSS_PAYLOADS = [
     "<script>window.__xss=1</script>",
     '"><img src=x onerror="window.__xss=1">',
+    "<img src=x onerror=\"window.__xss=1;alert('xss')\">",
     "'><svg onload=window.__xss=1>",
     "</title><script>window.__xss=1</script>",
     "</textarea><script>window.__xss=1</script>",
