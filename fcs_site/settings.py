@@ -84,8 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the others, so that responses made from an exception in them get it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "fcs_site.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
+    "fcs_site.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -51,6 +51,7 @@ def test_every_new_setting_is_documented():
         "DJANGO_DB_STATEMENT_TIMEOUT_MS",
         "DJANGO_TRUSTED_PROXY_COUNT",
         "DJANGO_MAX_REQUEST_BODY_MB",
+        "DJANGO_MAX_QUERY_STRING_BYTES",
         "DJANGO_HSTS_PRELOAD",
     ):
         assert f"{name}=" in example, name
@@ -223,3 +224,28 @@ def test_password_validators_demand_twelve_characters_and_more():
         "NumericPasswordValidator",
         "UserAttributeSimilarityValidator",
     } <= names
+
+
+@pytest.mark.django_db
+def test_an_over_long_query_string_gets_a_branded_414(client):
+    response = client.get("/en/news/", {"q": "q" * 100_000}, secure=True)
+    assert response.status_code == 414
+    assert "<h1>Address too long</h1>" in response.content.decode()
+    assert_security_headers(response)
+    assert client.get("/ru/news/", {"q": "q" * 8000}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_deleting_in_the_admin_asks_for_confirmation_first(staff_client):
+    from news.models import Article
+
+    article = ArticleFactory()
+    page = staff_client.get(f"/admin/news/article/{article.pk}/delete/")
+    assert page.status_code == 200
+    assert "Вы уверены" in page.content.decode()
+    bulk = staff_client.post(
+        "/admin/news/article/", {"action": "delete_selected", "_selected_action": [article.pk]}
+    )
+    assert bulk.status_code == 200
+    assert "Вы уверены" in bulk.content.decode()
+    assert Article.objects.filter(pk=article.pk).exists()
