@@ -99,7 +99,7 @@ def database_url(port: int) -> str:
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_database_outage_answers_503_fast_and_recovers_on_the_first_request():
+def test_database_outage_answers_503_fast_and_recovers_on_the_first_request(capsys):
     article = ArticleFactory()
     pages = ["/ru/", "/en/news/", article.get_absolute_url("en")]
     db = connection.settings_dict
@@ -117,6 +117,7 @@ def test_database_outage_answers_503_fast_and_recovers_on_the_first_request():
                 assert status == 200, path
 
             proxy.cut()  # the database stops: its port refuses, open connections drop
+            outage_times = []
             for path in pages * 2:
                 status, headers, body, elapsed = app.get(path)
                 assert status == 503, (path, body[:500])
@@ -125,6 +126,7 @@ def test_database_outage_answers_503_fast_and_recovers_on_the_first_request():
                 assert headers["X-Frame-Options"] == "DENY"
                 assert "Content-Security-Policy" in headers
                 assert elapsed < 1.0, (path, elapsed)
+                outage_times.append(elapsed)
 
             proxy.restore()  # it is back: the very next request is served
             for path in pages:
@@ -132,12 +134,18 @@ def test_database_outage_answers_503_fast_and_recovers_on_the_first_request():
                 assert status == 200, path
 
             proxy.stall()  # it hangs: accepts connections, never answers
-            status, headers, body, elapsed = app.get("/ru/")
+            status, headers, body, hung = app.get("/ru/")
             assert status == 503
-            assert elapsed < connect_timeout + 1.5, elapsed
+            assert hung < connect_timeout + 1.5, hung
 
             proxy.restore()
             assert app.get("/ru/")[0] == 200
+        with capsys.disabled():
+            print(
+                f"\ndatabase outage: {len(outage_times)} pages answered 503 in at most "
+                f"{max(outage_times):.3f} s; hung database: 503 in {hung:.2f} s; "
+                "served again on the first request after each return"
+            )
     finally:
         proxy.close()
 
