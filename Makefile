@@ -28,6 +28,7 @@ venv-test: $(VENV)/.installed-test
 # Compile the message catalogues with Babel, so no GNU gettext is needed.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --domain django --directory locale
+	$(BIN)/pybabel -q compile --domain djangojs --directory locale
 
 run: venv messages
 	mkdir -p var

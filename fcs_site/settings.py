@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
+    "django.contrib.sitemaps",
+    "django_prose_editor",
     "news",
     "committees",
     "fcs_site",
@@ -224,6 +226,22 @@ STORAGES = {
     },
 }
 
+# Uploads. Form fields other than files may total 2.5 MB (a long article body fits many
+# times over); an uploaded file above FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary
+# file rather than held in memory. Photos are capped at FCS_PHOTO_MAX_BYTES by their form
+# field; the reverse proxy should refuse bodies a little above that (see README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o644
+# Django serves MEDIA_URL itself only when this is on (local runs and tests); in production
+# the reverse proxy or the object store serves media (see README).
+FCS_SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
+
+# Press photos (news.images): what an upload may be, and the widths made for srcset.
+FCS_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+FCS_PHOTO_MAX_PIXELS = 40_000_000
+FCS_PHOTO_WIDTHS = (480, 800, 1200, 1600)
+
 # Security. Production values are the defaults whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
@@ -280,8 +298,22 @@ FCS_SERVICE_LINKS = [
         _("Search the “Customs legislation” databank"),
         os.environ.get("FCS_CUSTOMS_LAW_DATABANK_URL", "https://customs.gov.ru/document"),
     ),
-    (_("Open data"), os.environ.get("FCS_OPEN_DATA_URL", "https://customs.gov.ru/opendata")),
+    # An address (http..., https..., /...) or the name of one of the site's own URLs.
+    (_("Open data"), os.environ.get("FCS_OPEN_DATA_URL") or "opendata:index"),
 ]
+
+# Site search: PostgreSQL cancels a search query after this many milliseconds.
+FCS_SEARCH_TIMEOUT_MS = env_int("FCS_SEARCH_TIMEOUT_MS", 2000)
+
+# Feeds and the sitemap are served from the cache for this many seconds.
+FCS_FEED_CACHE_SECONDS = env_int("FCS_FEED_CACHE_SECONDS", 300)
+FCS_FEED_ITEMS = 30
+# Past this many URLs, /sitemap.xml becomes a sitemap index (the protocol's limit).
+FCS_SITEMAP_LIMIT = 50000
+# Open data passports: the publisher's taxpayer number starts every dataset identifier.
+FCS_OPENDATA_PUBLISHER_INN = os.environ.get("FCS_OPENDATA_PUBLISHER_INN", "7730176610")
+FCS_OPENDATA_PUBLISHER_PHONE = os.environ.get("FCS_OPENDATA_PUBLISHER_PHONE", "")
+FCS_OPENDATA_PUBLISHER_EMAIL = os.environ.get("FCS_OPENDATA_PUBLISHER_EMAIL", "")
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from news.views import HomeView
 
-from . import views
+from . import feeds, opendata_views, search_views, sitemaps, views
 
 admin.site.site_header = settings.FCS_SITE_NAME
 admin.site.site_title = settings.FCS_SITE_NAME
@@ -15,10 +15,21 @@ handler500 = "fcs_site.views.server_error"
 urlpatterns = [
     path("i18n/switch/<str:language>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
 ]
+
+if not settings.MEDIA_URL.startswith(("http://", "https://", "//")):
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.serve_media, name="media")
+    ]
 
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("news/", include("news.urls")),
+    path("search/", search_views.search_view, name="search"),
+    path("feeds/", include(feeds)),
+    path("opendata/", include(opendata_views)),
     prefix_default_language=True,
 )

@@ -1,13 +1,14 @@
 import sys
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views import defaults
+from django.views import defaults, static
 
 
 def safe_next_url(request, default: str) -> str:
@@ -60,4 +61,19 @@ def server_error(request):
 def service_unavailable(request):
     response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def serve_media(request, path):
+    """Uploaded media for local runs and tests (FCS_SERVE_MEDIA); production serves MEDIA_URL
+    from the reverse proxy or the object store with the same headers (see README)."""
+    if not settings.FCS_SERVE_MEDIA:
+        raise Http404
+    try:
+        response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation as exc:  # a path leading out of MEDIA_ROOT
+        raise Http404 from exc
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a file ever be opened as a document, it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Rubric, Topic
+from .models import Article, Photo, Rubric, Topic
 
 
 @register(Rubric)
@@ -18,3 +18,8 @@ class TopicTranslationOptions(TranslationOptions):
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
     fields = ("title", "slug", "lead", "body", "note")
+
+
+@register(Photo)
+class PhotoTranslationOptions(TranslationOptions):
+    fields = ("alt", "caption", "credit")

@@ -12,7 +12,7 @@ class PublicArticlesMixin:
     """Owns the queryset of every public news view: published, due, in this language."""
 
     def get_queryset(self):
-        return Article.objects.public(get_language()).select_related("rubric")
+        return Article.objects.public(get_language()).select_related("rubric").with_lead_photo()
 
 
 class ArticleListView(PublicArticlesMixin, ListView):
@@ -56,7 +56,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("rubric")
+        return Article.objects.published().select_related("rubric").with_lead_photo().with_gallery()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -19,6 +19,22 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Signing in staff is part of many tests; a slow hash there tests nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test uploads into a folder of its own, served by Django as in a local run."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.FCS_SERVE_MEDIA = True
+    return root
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Russian, the site's default; requests switch as their URL says."""
     from django.utils import translation

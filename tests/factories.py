@@ -1,9 +1,12 @@
 from datetime import timedelta
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from news.models import Article, Rubric, Topic
+from news import services
+from news.models import Article, ArticlePhoto, Photo, Rubric, Topic
+from tests import imagefiles
 
 
 class RubricFactory(factory.django.DjangoModelFactory):
@@ -48,3 +51,40 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
         )
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    """A photo uploaded the way the admin does it: cleaned, stored, renditions made."""
+
+    class Meta:
+        model = Photo
+
+    class Params:
+        size = (640, 427)
+        image_format = "JPEG"
+
+    image = factory.LazyAttribute(
+        lambda o: SimpleUploadedFile(
+            f"upload.{o.image_format.lower()}",
+            imagefiles.photo_bytes(*o.size, fmt=o.image_format),
+        )
+    )
+    alt_ru = factory.Sequence(lambda n: f"Здание таможни, снимок {n}")
+    alt_en = factory.Sequence(lambda n: f"The customs building, picture {n}")
+    caption_ru = "Подпись к снимку."
+    caption_en = "A caption for the picture."
+    credit_ru = "Пресс-служба"
+    credit_en = "Press office"
+
+    @classmethod
+    def _create(cls, model_class, *args, image=None, **kwargs):
+        return services.photo_create(file=image, **kwargs)
+
+
+class ArticlePhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticlePhoto
+
+    article = factory.SubFactory(ArticleFactory)
+    photo = factory.SubFactory(PhotoFactory)
+    position = factory.Sequence(lambda n: n)

@@ -1,0 +1,118 @@
+from django import forms
+from django.core.paginator import InvalidPage
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from news.models import Rubric
+
+from .search import MAX_DATE, MAX_QUERY_LENGTH, MIN_DATE, SearchFilters, SearchTimeout, clean_query
+from .search import search as run_search
+
+MAX_PAGE_DIGITS = 6
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class QueryField(forms.CharField):
+    """Any text is a query: control characters (NUL too) are dropped, not refused."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    q = QueryField(label=_("Words to find"), required=False)
+    date_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Published until"), required=False, widget=DateInput)
+    rubric = forms.ModelChoiceField(
+        label=_("Rubric"),
+        queryset=Rubric.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any rubric"),
+    )
+
+    def __init__(self, *args, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}
+        )
+        self.fields["rubric"].queryset = Rubric.objects.filter(Q(**{f"name_{language}__gt": ""}))
+
+    def _clean_date(self, name):
+        value = self.cleaned_data.get(name)
+        if value and not MIN_DATE <= value <= MAX_DATE:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                params={"first": MIN_DATE.year, "last": MAX_DATE.year},
+                code="out_of_range",
+            )
+        return value
+
+    def clean_date_from(self):
+        return self._clean_date("date_from")
+
+    def clean_date_to(self):
+        return self._clean_date("date_to")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is earlier than the start date."))
+        return cleaned
+
+    def filters(self) -> SearchFilters:
+        return SearchFilters(
+            date_from=self.cleaned_data.get("date_from"),
+            date_to=self.cleaned_data.get("date_to"),
+            rubric=self.cleaned_data.get("rubric"),
+        )
+
+
+def page_number(request) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
+        raise Http404
+    return int(raw)
+
+
+def search_view(request):
+    language = get_language()
+    data = None
+    if request.GET:
+        # The box shows the query as searched: cut, without control characters.
+        data = request.GET.copy()
+        data["q"] = clean_query(data.get("q", ""))
+    form = SearchForm(data, language=language)
+    context = {
+        "form": form,
+        "page_obj": None,
+        "query": "",
+        "timed_out": False,
+        "full_text": connection.vendor == "postgresql",
+    }
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound and form.cleaned_data["q"]:
+        context["query"] = form.cleaned_data["q"]
+        try:
+            context["page_obj"] = run_search(
+                form.cleaned_data["q"], language, filters=form.filters(), page=page_number(request)
+            )
+        except InvalidPage as exc:
+            raise Http404 from exc
+        except SearchTimeout:
+            context["timed_out"] = True
+            status = 503
+    return TemplateResponse(request, "search/search.html", context, status=status)

@@ -1,0 +1,44 @@
+"""Page metadata: Open Graph locale names, feed links for the head, JSON-LD blocks."""
+
+from django import template
+from django.utils.translation import get_language
+
+from fcs_site import structured_data
+from fcs_site.feeds import page_feeds
+
+register = template.Library()
+
+OG_LOCALES = {"ru": "ru_RU", "en": "en_GB"}
+
+
+@register.filter
+def og_locale(code: str) -> str:
+    return OG_LOCALES.get(code, code)
+
+
+@register.simple_tag(takes_context=True)
+def site_feeds(context):
+    return page_feeds(context)
+
+
+@register.simple_tag
+def json_ld(data):
+    return structured_data.json_ld_script(data) if data else ""
+
+
+@register.simple_tag(takes_context=True)
+def news_article_json_ld(context, article):
+    request = context.get("request")
+    if request is None or article is None:
+        return ""
+    return structured_data.json_ld_script(
+        structured_data.news_article(article, request, get_language())
+    )
+
+
+@register.filter
+def lead_photo_for_preview(article, request):
+    """The lead photo for link previews (og:image), absolute, or None."""
+    if article is None:
+        return None
+    return article.lead_photo_rendition(width=1200, request=request)
