@@ -204,3 +204,82 @@ def _topic(language):
 @sample("switch_language")
 def _language(language):
     return [{"language": language}]
+
+
+@sample("sitemap_section")
+def _sitemap_section(language):
+    from fcs_site.sitemaps import SECTIONS
+
+    return [{"section": section} for section in SECTIONS]
+
+
+@sample("media")
+def _media_file(language):
+    from tests.factories import PhotoFactory
+
+    photo = PhotoFactory()
+    return [{"path": photo.image.name}]
+
+
+@sample("feeds:news")
+def _news_feed(language):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory()
+    return [{"fmt": "rss"}, {"fmt": "atom"}]
+
+
+@sample("feeds:rubric")
+def _rubric_feed(language):
+    return [{**kwargs, "fmt": fmt} for kwargs in _rubric(language) for fmt in ("rss", "atom")]
+
+
+@sample("feeds:topic")
+def _topic_feed(language):
+    return [{**kwargs, "fmt": fmt} for kwargs in _topic(language) for fmt in ("rss", "atom")]
+
+
+@sample("opendata:registry")
+def _opendata_registry(language):
+    return [{"fmt": "csv"}, {"fmt": "json"}]
+
+
+def _datasets():
+    from fcs_site.opendata import DATASETS
+    from tests.factories import ArticleFactory
+
+    ArticleFactory()
+    return DATASETS
+
+
+@sample("opendata:dataset")
+def _dataset(language):
+    return [{"identifier": d.identifier} for d in _datasets()]
+
+
+@sample("opendata:meta")
+def _dataset_meta(language):
+    return [{"identifier": d.identifier, "fmt": f} for d in _datasets() for f in ("csv", "json")]
+
+
+@sample("opendata:structure")
+def _dataset_structure(language):
+    return [
+        {"identifier": d.identifier, "structure": d.structure_name(), "fmt": fmt}
+        for d in _datasets()
+        for fmt in ("csv", "json")
+    ]
+
+
+@sample("opendata:data")
+def _dataset_data(language):
+    return [
+        {
+            "identifier": d.identifier,
+            "version": d.version(),
+            "structure": d.structure_name(),
+            "fmt": fmt,
+        }
+        for d in _datasets()
+        for fmt in ("csv", "json")
+    ]

@@ -80,6 +80,17 @@ def is_on_site(location: str) -> bool:
     return location.startswith(("/", "?"))
 
 
+def body_of(response) -> bytes:
+    """The body of a plain or a streaming response (read once, kept)."""
+    if not hasattr(response, "_hostile_body"):
+        if getattr(response, "streaming", False):
+            response._hostile_body = b"".join(response.streaming_content)
+            response.close()
+        else:
+            response._hostile_body = response.content
+    return response._hostile_body
+
+
 class HostileClient:
     """A test client that times, checks and counts every request it sends."""
 
@@ -117,7 +128,7 @@ class HostileClient:
             stats.problems.append(f"redirect to {response.get('Location')!r}: {label}")
         content_type = response.get("Content-Type", "")
         if payloads and ("html" in content_type or "xml" in content_type):
-            body = response.content.decode("utf-8", "replace")
+            body = body_of(response).decode("utf-8", "replace")
             for payload in payloads:
                 if payload in body:
                     stats.echoes += 1
@@ -153,6 +164,9 @@ def public_patterns(patterns=None, namespace=(), localized=False, converters=Non
     converters = converters or {}
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         found = {**converters, **getattr(entry.pattern, "converters", {})}
+        # re_path() patterns take their named groups as arguments, with no converter.
+        for group in getattr(getattr(entry.pattern, "regex", None), "groupindex", {}):
+            found.setdefault(group, None)
         if isinstance(entry, URLResolver):
             if entry.namespace in NON_PUBLIC_NAMESPACES:
                 continue
@@ -203,13 +217,14 @@ def hostile_path_urls(pattern: Pattern, language: str) -> list[str]:
     return urls
 
 
-def page_urls(language):
+def page_urls(language, *, first_sample_only=False):
     urls = []
     for pattern in public_patterns():
         # Unprefixed patterns once, unless a `language` argument makes them per language.
         per_language = pattern.localized or "language" in pattern.converters
         if per_language or language == LANGUAGES[0]:
-            urls.extend(sample_urls(pattern, language))
+            samples = sample_urls(pattern, language)
+            urls.extend(samples[:1] if first_sample_only else samples)
     return urls
 
 
@@ -229,12 +244,19 @@ def test_every_public_url_pattern_is_known_and_answers(hostile):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_hostile_values_in_every_parameter_of_every_public_page(hostile, language):
+    swept = set()
     for url in page_urls(language):
         first = hostile.send("get", url)
+        view = first.resolver_match.view_name if first.resolver_match else url
+        if view in swept:
+            continue  # one full sweep per URL pattern; other samples got a plain request
+        swept.add(view)
         read = first.wsgi_request.GET.read_keys
-        parameters = sorted({*read, *corpus.ALWAYS_SENT_PARAMETERS})
-        for parameter in parameters:
-            for value in corpus.PARAMETER_VALUES:
+        # What the view reads gets every value; what it ignores, the XSS payloads (a template
+        # may still echo the query string).
+        for parameter in sorted({*read, *corpus.ALWAYS_SENT_PARAMETERS}):
+            values = corpus.PARAMETER_VALUES if parameter in read else corpus.ECHO_CHECKED
+            for value in values:
                 hostile.send("get", url, {parameter: value}, payloads=corpus.ECHO_CHECKED)
         for raw in corpus.RAW_QUERY_STRINGS:
             hostile.send("get", f"{url}?{raw}")
@@ -260,14 +282,14 @@ def test_hostile_values_in_path_segments(hostile, language):
 
 @pytest.mark.django_db
 def test_hostile_headers_and_cookies_on_every_public_page(hostile):
-    urls = ["/", *page_urls("ru"), *page_urls("en")]
+    urls = ["/", *page_urls("ru", first_sample_only=True), *page_urls("en", first_sample_only=True)]
     for url in urls:
         hostile.send("get", url, HTTP_ACCEPT_LANGUAGE=corpus.LONG_ACCEPT_LANGUAGE)
         for host in corpus.BAD_HOSTS:
             response = hostile.send("get", url, HTTP_HOST=host)
             assert response.status_code == 400, (url, host)
         response = hostile.send("get", url, HTTP_X_FORWARDED_HOST="evil.example")
-        assert b"evil.example" not in response.content
+        assert b"evil.example" not in body_of(response)
         for name in corpus.A11Y_COOKIE_NAMES:
             for junk in corpus.A11Y_COOKIE_JUNK:
                 hostile.client.cookies[name] = junk

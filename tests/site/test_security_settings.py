@@ -249,3 +249,22 @@ def test_deleting_in_the_admin_asks_for_confirmation_first(staff_client):
     assert bulk.status_code == 200
     assert "Вы уверены" in bulk.content.decode()
     assert Article.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.django_db
+def test_only_the_rich_text_form_relaxes_the_policy_and_only_for_what_the_editor_needs(
+    staff_client,
+):
+    article = ArticleFactory()
+    page = staff_client.get(f"/admin/news/article/{article.pk}/change/")
+    csp = csp_directives(page)
+    assert csp["script-src"][0] == "'self'"
+    nonce = csp["script-src"][1].removeprefix("'nonce-").removesuffix("'")
+    assert len(csp["script-src"]) == 2 and nonce
+    assert f'<script type="importmap" nonce="{nonce}">' in page.content.decode()
+    assert csp["style-src-elem"] == ["'self'", "'unsafe-inline'"]
+    assert csp["style-src"] == ["'self'"]  # style="" attributes stay blocked
+    for other in ("/ru/", "/admin/news/rubric/add/", "/admin/news/article/"):
+        csp = csp_directives(staff_client.get(other))
+        assert csp["script-src"] == ["'self'"], other
+        assert "style-src-elem" not in csp, other
