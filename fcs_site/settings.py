@@ -181,7 +181,7 @@ FCS_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # A body larger than this is refused with 413, a longer query string with 414, before
 # anything reads them.
 FCS_MAX_REQUEST_BODY_BYTES = env_int("DJANGO_MAX_REQUEST_BODY_MB", 32) * 1024 * 1024
-FCS_MAX_QUERY_STRING_BYTES = env_int("DJANGO_MAX_QUERY_STRING_BYTES", 8192)
+FCS_MAX_QUERY_STRING_BYTES = env_int("DJANGO_MAX_QUERY_STRING_BYTES", 32 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -37,7 +37,9 @@ PAGE_VALUES = ["0", "-1", "abc", "1e309", "99999999999999999999", "\x00", "1.5",
 
 CONTROL_CHARACTERS = "".join(chr(code) for code in [*range(32), 127])
 TEXT_VALUES = [
-    "q" * 50_000 + "ф" * 50_000,  # 100 000 characters
+    "q" * 50_000 + "ф" * 50_000,  # 100 000 characters: refused with 414
+    "customs " * 3_500,  # 28 000 characters that do reach the view (under the 32 KB limit)
+    "сессия " * 700,  # 4 900 Cyrillic characters, about 26 KB once percent-encoded
     "a\x00b",
     CONTROL_CHARACTERS,
     "%00%0d%0aSet-Cookie:x=1",
@@ -109,6 +111,7 @@ ADMIN_CHANGELIST_QUERIES = [
     {"languages": "<script>window.__xss=1</script>"},
     {"q": "<script>window.__xss=1</script>"},
     {"q": "q" * 100_000},
+    {"q": "q" * 30_000},
     {"q": "a\x00b"},
 ]
 
