@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "axes",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "reversion",
     "news",
     "committees",
     "fcs_site",
@@ -290,6 +291,8 @@ LOGIN_REDIRECT_URL = "admin:index"
 FCS_SITE_NAME = _("Federal customs service")
 FCS_NEWS_PAGE_SIZE = 20
 FCS_HOME_NEWS_COUNT = 10
+# How long a shared preview link of an unpublished article works unless revoked (hours).
+FCS_PREVIEW_LINK_HOURS = env_int("FCS_PREVIEW_LINK_HOURS", 48)
 # Service links shown at the top of every page (label, address); labels are translated.
 FCS_SERVICE_LINKS = [
     (

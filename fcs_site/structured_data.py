@@ -51,12 +51,14 @@ def news_article(article, request, language: str) -> dict:
         "inLanguage": language,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": _moment(article.published_at),
-        "dateModified": _moment(max(article.updated_at, article.published_at)),
         "publisher": publisher,
         "author": publisher,
         "isAccessibleForFree": True,
     }
+    if article.published_at is not None:
+        # A draft seen in a staff preview has no publication date yet.
+        data["datePublished"] = _moment(article.published_at)
+        data["dateModified"] = _moment(max(article.updated_at, article.published_at))
     if article.rubric_id:
         data["articleSection"] = str(article.rubric)
     image = article.lead_photo_rendition(width=1200, request=request)

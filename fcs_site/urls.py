@@ -31,5 +31,6 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search_view, name="search"),
     path("feeds/", include(feeds)),
     path("opendata/", include(opendata_views)),
+    path("committees/", include("committees.urls")),
     prefix_default_language=True,
 )

@@ -354,3 +354,58 @@ def load() -> dict[str, int]:
             changed = True
         written["articles"] += changed
     return written
+
+
+# The demo bodies' slugs by the English names used in SESSIONS (committees/demo.py).
+SESSION_BODY_SLUGS = {
+    "Enforcement Committee": "enforcement-committee",
+    "Council": "council",
+    "Policy Commission": "policy-commission",
+}
+
+
+def committee_links() -> list[tuple[dict, list[str], list[tuple[str, int]], list[str]]]:
+    """(article lookup, body slugs, (body slug, session number) pairs, person slugs)."""
+    links = [
+        (
+            {"pk": REFERENCE_ARTICLE_ID},
+            ["enforcement-committee"],
+            [("enforcement-committee", 41), ("council", 138)],
+            ["oleg-bakanov"],
+        )
+    ]
+    for row, article in zip(SESSIONS, session_articles(), strict=True):
+        body_en, nth_en = row[0], row[2]
+        number = int(nth_en.split("/")[0][:-2])
+        links.append(
+            ({"slug_ru": article.slug_ru}, [], [(SESSION_BODY_SLUGS[body_en], number)], [])
+        )
+    return links
+
+
+@transaction.atomic
+def link_committees() -> int:
+    """Link the demo articles to the demo bodies, sessions and people (loaded first)."""
+    from committees.models import Body, Person, Session
+
+    changed = 0
+    for lookup, body_slugs, session_keys, person_slugs in committee_links():
+        article = Article.objects.filter(**lookup).first()
+        if article is None:
+            continue
+        sessions = Session.objects.none()
+        for slug, number in session_keys:
+            sessions |= Session.objects.filter(body__slug=slug, number=number)
+        wanted = {
+            "bodies": set(Body.objects.filter(slug__in=body_slugs).values_list("pk", flat=True)),
+            "sessions": set(sessions.values_list("pk", flat=True)),
+            "people": set(
+                Person.objects.filter(slug__in=person_slugs).values_list("pk", flat=True)
+            ),
+        }
+        for name, pks in wanted.items():
+            manager = getattr(article, name)
+            if set(manager.values_list("pk", flat=True)) != pks:
+                manager.set(pks)
+                changed += 1
+    return changed

@@ -18,6 +18,7 @@ class TopicTranslationOptions(TranslationOptions):
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
     fields = ("title", "slug", "lead", "body", "note")
+    fields += ("withdrawal_reason", "update_note", "text_changed_at")
 
 
 @register(Photo)

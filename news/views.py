@@ -1,11 +1,20 @@
 from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
+from django.views import View
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Rubric, Topic
+from committees.models import Body, Person, Session
+
+from . import services, workflow
+from .models import Article, ArticlePhoto, Rubric, Topic
 
 
 class PublicArticlesMixin:
@@ -56,11 +65,43 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("rubric").with_lead_photo().with_gallery()
+        # Withdrawn articles keep their address (with a notice, or as 410 Gone) but are
+        # never listed: this is the only view that looks past published().
+        return (Article.objects.published() | Article.objects.withdrawn()).select_related(
+            "rubric", "lead_photo"
+        )
+
+    @staticmethod
+    def prefetch_for_page(article, language):
+        """Everything the page shows, in a fixed number of queries whatever its size.
+
+        Done only once the article is known to be shown (not for redirects and 404s); the
+        renditions of the lead and gallery photos come in one query together.
+        """
+        prefetch_related_objects(
+            [article],
+            Prefetch("gallery_items", queryset=ArticlePhoto.objects.select_related("photo")),
+            Prefetch("bodies", queryset=Body.objects.available_in(language)),
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.available_in(language).select_related(
+                    "body", "parent__body"
+                ),
+            ),
+            Prefetch("people", queryset=Person.objects.available_in(language)),
+        )
+        prefetch_related_objects(article.photos(), "renditions")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         article = self.object
+        if article.is_withdrawn() and article.withdrawal_mode == Article.WithdrawalMode.GONE:
+            return TemplateResponse(
+                request,
+                "news/article_gone.html",
+                {"withdrawn_at": article.withdrawn_at},
+                status=410,
+            )
         language = get_language()
         alternates = {
             code: article.get_absolute_url(code) for code in article.available_languages()
@@ -76,6 +117,7 @@ class ArticleDetailView(DetailView):
         if request.path != canonical:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
+        self.prefetch_for_page(article, language)
         context = self.get_context_data(object=article, alternates=alternates)
         return self.render_to_response(context)
 
@@ -84,3 +126,94 @@ class ArticleDetailView(DetailView):
             return super().get_object(queryset)
         except (Article.DoesNotExist, ValueError) as exc:
             raise Http404 from exc
+
+
+def no_index(response):
+    """Previews are for the people they were shared with: never indexed, never cached."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class PreviewMixin:
+    """Shows any article exactly as its public page will: same template, same base."""
+
+    def preview_url(self, language: str) -> str:
+        raise NotImplementedError
+
+    def render_preview(self, request, article, **preview):
+        language = get_language()
+        alternates = {}
+        for code in article.available_languages():
+            with translation.override(code):
+                alternates[code] = self.preview_url(code)
+        if language not in alternates:
+            response = TemplateResponse(
+                request,
+                "news/article_unavailable.html",
+                {"article": article, "alternates": alternates},
+                status=404,
+            )
+        else:
+            ArticleDetailView.prefetch_for_page(article, language)
+            response = TemplateResponse(
+                request,
+                "news/article_preview.html",
+                {"article": article, "alternates": alternates, "preview": preview},
+            )
+        return no_index(response)
+
+
+class StaffPreviewView(PreviewMixin, View):
+    """The editorial staff's preview of any article, in any state."""
+
+    def get(self, request, pk):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_staff and workflow.can_view(request.user)):
+            raise PermissionDenied
+        self.article = get_object_or_404(Article.objects.select_related("rubric"), pk=pk)
+        return self.render_preview(
+            request,
+            self.article,
+            staff=True,
+            embargoed_until=self.article.published_at if self.article.is_scheduled() else None,
+            public=self.article.is_public(),
+        )
+
+    def preview_url(self, language):
+        return reverse("news:staff_preview", kwargs={"pk": self.article.pk})
+
+
+class SharedPreviewView(PreviewMixin, View):
+    """An unpublished article shown to whoever holds an unexpired, unrevoked link."""
+
+    def get(self, request, token):
+        self.token = token
+        link = services.preview_link_for_token(token)
+        if link is None:
+            return no_index(
+                TemplateResponse(
+                    request, "news/preview_expired.html", {"unknown": True}, status=404
+                )
+            )
+        article = link.article
+        language = get_language()
+        if article.is_public() and article.is_available_in(language):
+            # The embargo is over: the public page is the one to share.
+            return no_index(HttpResponseRedirect(article.get_absolute_url(language)))
+        if not link.is_active():
+            return no_index(
+                TemplateResponse(request, "news/preview_expired.html", {"link": link}, status=410)
+            )
+        return self.render_preview(
+            request,
+            article,
+            staff=False,
+            embargoed_until=article.published_at if article.is_scheduled() else None,
+            expires_at=link.expires_at,
+        )
+
+    def preview_url(self, language):
+        return reverse("news:shared_preview", kwargs={"token": self.token})

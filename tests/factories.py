@@ -1,9 +1,11 @@
+import datetime
 from datetime import timedelta
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from committees.models import Body, Delegation, Person, Post, Precision, Session, Term
 from news import services
 from news.models import Article, ArticlePhoto, Photo, Rubric, Topic
 from tests import imagefiles
@@ -43,6 +45,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     kind = Article.Kind.NEWS
+    withdrawn_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Article.Status.WITHDRAWN else None
+    )
 
     class Params:
         russian_only = factory.Trait(title_en="", lead_en="", body_en="", slug_en="")
@@ -88,3 +93,152 @@ class ArticlePhotoFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     photo = factory.SubFactory(PhotoFactory)
     position = factory.Sequence(lambda n: n)
+
+
+# committees ------------------------------------------------------------------------------
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    """A committee with names in both languages, established in 1983."""
+
+    class Meta:
+        model = Body
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"body-{n}")
+    name_ru = factory.Sequence(lambda n: f"Комитет номер {n}")
+    name_genitive_ru = factory.Sequence(lambda n: f"Комитета номер {n}")
+    name_en = factory.Sequence(lambda n: f"Committee number {n}")
+    classification = Body.Classification.COMMITTEE
+    established_on = datetime.date(1983, 1, 1)
+    established_precision = Precision.YEAR
+
+    @factory.post_generation
+    def reports_to(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.reports_to.set(extracted)
+
+    class Params:
+        russian_only = factory.Trait(name_en="", name_genitive_en="")
+        english_only = factory.Trait(name_ru="", name_genitive_ru="")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A numbered, held session of five days."""
+
+    class Meta:
+        model = Session
+
+    body = factory.SubFactory(BodyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    start_date = factory.Sequence(lambda n: datetime.date(2000, 3, 1) + timedelta(days=30 * n))
+    end_date = factory.LazyAttribute(lambda s: s.start_date + timedelta(days=4))
+    format = Session.Format.IN_PERSON
+    venue_ru = "Брюссель"
+    venue_en = "Brussels"
+    status = Session.Status.HELD
+
+
+class PhaseFactory(SessionFactory):
+    parent = factory.SubFactory(SessionFactory)
+    body = factory.LazyAttribute(lambda s: s.parent.body)
+    number = None
+    start_date = factory.LazyAttribute(lambda s: s.parent.start_date)
+    end_date = factory.LazyAttribute(lambda s: s.parent.start_date)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    given_name_ru = "Иван"
+    given_name_en = "Ivan"
+    family_name_ru = factory.Sequence(lambda n: f"Петров-{n}")
+    family_name_en = factory.Sequence(lambda n: f"Petrov-{n}")
+    name_ru = factory.Sequence(lambda n: f"Иван Петров-{n}")
+    name_en = factory.Sequence(lambda n: f"Ivan Petrov-{n}")
+    position_ru = "начальник отдела"
+    position_en = "Head of Division"
+    country_ru = "Россия"
+    country_en = "Russia"
+
+    class Params:
+        russian_only = factory.Trait(
+            name_en="", given_name_en="", family_name_en="", position_en="", country_en=""
+        )
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+        django_get_or_create = ("body", "role")
+
+    body = factory.SubFactory(BodyFactory)
+    role = Post.Role.CHAIR
+    max_holders = 1
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    """A term saved without clean(): tests of the rules call full_clean() themselves."""
+
+    class Meta:
+        model = Term
+
+    person = factory.SubFactory(PersonFactory)
+    post = factory.SubFactory(PostFactory)
+    start_date = datetime.date(2021, 3, 26)
+    end_date = None
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    member_ru = "Российская Федерация"
+    member_en = "Russian Federation"
+    role = Delegation.Role.MEMBER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff member; `role` puts them in one of the editorial groups (Author, Editor,
+    Administrator) made by the news.0006_editorial_roles migration."""
+
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Sequence(lambda n: f"Staff{n}")
+    last_name = "Member"
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(role_group(extracted))
+        if create:
+            self.save()
+
+
+def role_group(name: str):
+    """The role's group, as its migration made it; made again if a transactional test's
+    flush removed it (the flush keeps permissions, not groups)."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        roles = importlib.import_module("news.migrations.0006_editorial_roles").ROLES
+        group = Group.objects.create(name=name)
+        for code in roles[name]:
+            app_label, codename = code.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group

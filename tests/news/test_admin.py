@@ -1,5 +1,4 @@
 import pytest
-from django.utils import timezone
 
 from news.models import Article
 from tests.factories import ArticleFactory
@@ -25,7 +24,6 @@ def test_staff_signs_in_adds_a_bilingual_article_and_finds_it_on_the_site(client
     assert "vendor/jquery-ui/jquery-ui.min.js" in html
     assert "googleapis" not in html
 
-    now = timezone.localtime()
     response = client.post(
         "/admin/news/article/add/",
         {
@@ -40,15 +38,32 @@ def test_staff_signs_in_adds_a_bilingual_article_and_finds_it_on_the_site(client
             "note_ru": "",
             "note_en": "",
             "kind": Article.Kind.PRESS_RELEASE,
+            # The status is not a field of the form: steps of the workflow change it.
             "status": Article.Status.PUBLISHED,
-            "published_at_0": now.strftime("%Y-%m-%d"),
-            "published_at_1": (now - timezone.timedelta(minutes=1)).strftime("%H:%M:%S"),
             "rubric": "",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     article = Article.objects.get(title_en="An FCS delegation took part in the session")
     assert article.created_by == staff_user
+    assert article.status == Article.Status.DRAFT
+    assert "An FCS delegation took part" not in client.get("/en/news/").content.decode()
+
+    # Publishing one's own article needs a reason, which is recorded.
+    publish_url = f"/admin/news/article/{article.pk}/workflow/publish/"
+    assert client.get(publish_url).status_code == 200
+    refused = client.post(publish_url, {"version": article.version, "when": "now", "reason": ""})
+    assert refused.status_code == 200
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    response = client.post(
+        publish_url,
+        {"version": article.version, "when": "now", "reason": "Urgent: the session ends today."},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.events.get(action="published").self_approved
 
     assert "An FCS delegation took part" in client.get("/en/news/").content.decode()
     page = client.get(article.get_absolute_url("ru"))
@@ -65,22 +80,17 @@ def test_changelist_shows_status_date_and_languages(staff_client):
     assert "Только по-русски" not in filtered
 
 
-def test_publishing_without_a_date_shows_an_error_on_the_form(staff_client):
+def test_scheduling_without_a_date_shows_an_error_on_the_form(staff_client):
+    draft = ArticleFactory(draft=True)
     response = staff_client.post(
-        "/admin/news/article/add/",
-        {
-            "title_ru": "Заголовок",
-            "body_ru": "<p>Текст.</p>",
-            "kind": Article.Kind.NEWS,
-            "status": Article.Status.PUBLISHED,
-            "published_at_0": "",
-            "published_at_1": "",
-        },
+        f"/admin/news/article/{draft.pk}/workflow/publish/",
+        {"version": draft.version, "when": "later", "publish_date": "", "publish_time": ""},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
-    assert "A published article needs a publication date and time." in response.content.decode()
-    assert not Article.objects.exists()
+    assert "Give the date and the time of publication." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and draft.published_at is None
 
 
 def test_publish_and_unpublish_actions(staff_client):

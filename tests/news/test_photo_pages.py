@@ -128,9 +128,9 @@ def test_article_page_queries_do_not_grow_with_the_gallery(
     article = ArticleFactory(lead_photo=PhotoFactory(size=(500, 300)))
     for _ in range(count):
         ArticlePhotoFactory(article=article, photo=PhotoFactory(size=(500, 300)))
-    # the article with its lead photo, the lead's renditions, the gallery with its photos,
-    # the gallery photos' renditions
-    with django_assert_num_queries(4):
+    # the article with its lead photo, the gallery with its photos, the renditions of all
+    # of them, the linked WCO bodies, sessions and people
+    with django_assert_num_queries(6):
         html = client.get(article.get_absolute_url("en")).content.decode()
     assert len(imgs(html)) == count + 1
 
@@ -203,23 +203,29 @@ def test_media_view_does_not_leave_the_media_folder(client, path):
 # Alternative text is required in each language the article is available in.
 
 
+def publish_step(client, article, language):
+    """The editor's publish step in the admin, as the workflow offers it."""
+    return client.post(
+        f"/admin/news/article/{article.pk}/workflow/publish/",
+        {"version": article.version, "when": "now", "reason": "Checked by the press secretary."},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
 def test_publishing_with_a_lead_photo_lacking_english_alt_is_refused_on_the_form(staff_client):
     photo = PhotoFactory(alt_en="")
-    response = staff_client.post(
-        "/admin/news/article/add/",
-        article_form(lead_photo=photo.pk),
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    response = staff_client.post("/admin/news/article/add/", article_form(lead_photo=photo.pk))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT  # the form never publishes by itself
+
+    response = publish_step(staff_client, article, "en")
     assert response.status_code == 200
     assert "has no alternative text in English" in response.content.decode()
-    assert not Article.objects.exists()
-
-    response = staff_client.post(
-        "/admin/news/article/add/",
-        article_form(lead_photo=photo.pk),
-        HTTP_ACCEPT_LANGUAGE="ru",
-    )
+    response = publish_step(staff_client, article, "ru")
     assert "нет альтернативного текста на английском языке" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
 
 
 @pytest.mark.parametrize(
@@ -257,13 +263,16 @@ def gallery_form(*photos):
 def test_gallery_photo_lacking_alt_blocks_publication_on_the_form(staff_client):
     good, bad = PhotoFactory(), PhotoFactory(alt_ru="")
     response = staff_client.post(
-        "/admin/news/article/add/",
-        {**article_form(), **gallery_form(good, bad)},
-        HTTP_ACCEPT_LANGUAGE="en",
+        "/admin/news/article/add/", {**article_form(), **gallery_form(good, bad)}
     )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get()
+
+    response = publish_step(staff_client, article, "en")
     assert response.status_code == 200
     assert "has no alternative text in Russian" in response.content.decode()
-    assert not Article.objects.exists()
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
 
 
 def test_gallery_is_saved_in_order_from_the_admin(staff_client):

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from news import services
 from news.html import clean_html
 from news.models import Article
 from tests.news.rich_text_payloads import PAYLOADS, active_content
@@ -44,7 +45,9 @@ def article_region(html: str) -> str:
 
 
 @pytest.mark.parametrize("name", list(PAYLOADS))
-def test_payload_posted_through_the_admin_is_stored_and_shown_harmless(staff_client, client, name):
+def test_payload_posted_through_the_admin_is_stored_and_shown_harmless(
+    staff_client, staff_user, client, name
+):
     payload = PAYLOADS[name]
     response = staff_client.post(
         "/admin/news/article/add/",
@@ -59,6 +62,7 @@ def test_payload_posted_through_the_admin_is_stored_and_shown_harmless(staff_cli
     assert response.status_code == 302, response.content.decode()[:2000]
 
     article = Article.objects.get()
+    services.article_publish(article=article, user=staff_user, reason="Payload test.")
     for field in ("body_ru", "body_en", "note_ru", "note_en"):
         stored = getattr(article, field)
         assert active_content(stored) == [], (field, stored)

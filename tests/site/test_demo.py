@@ -2,6 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
+from committees.models import Body, Delegation, Person, Post, Session, Term
 from news.demo import REFERENCE_ARTICLE_ID
 from news.models import Article, Rubric, Topic
 
@@ -10,12 +11,16 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     rows = {}
-    for model in (Article, Rubric, Topic):
+    for model in (Article, Rubric, Topic, Body, Session, Person, Post, Term, Delegation):
         for obj in model.objects.all():
             data = model_to_dict(obj)
-            if model is Article:
-                data["topics"] = sorted(t.pk for t in data["topics"])
+            for name, value in data.items():
+                if isinstance(value, list):  # many-to-many: compare the linked ids
+                    data[name] = sorted(linked.pk for linked in value)
+            if model in (Article, Session):
                 data["updated_at"] = obj.updated_at
+            if model is Term:
+                data["seat"] = obj.seat
             rows[(model.__name__, obj.pk)] = data
     return rows
 
@@ -52,3 +57,52 @@ def test_demo_account_is_refused_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only for a local run"):
         call_command("load_demo", "--demo-user")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            ["41st session", "Oleg Bakanov", "Vice-Chair", "For the first time, a representative"],
+        ),
+        ("ru", ["41-я сессия", "Олег Баканов", "Заместитель председателя", "впервые стал"]),
+    ],
+)
+def test_demo_enforcement_committee_links_both_ways_with_the_reference_article(
+    client, language, expected
+):
+    call_command("load_demo")
+    ec = Body.objects.get(slug="enforcement-committee")
+    html = client.get(ec.get_absolute_url(language)).content.decode()
+    for text in expected:
+        assert text in html, text
+    reference = Article.objects.get(pk=REFERENCE_ARTICLE_ID)
+    assert reference.get_absolute_url(language) in html
+    session = Session.objects.get(body=ec, number=41)
+    article = client.get(reference.get_absolute_url(language)).content.decode()
+    assert ec.get_absolute_url(language) in article
+    assert session.get_absolute_url(language) in article
+    assert Person.objects.get(slug="oleg-bakanov").get_absolute_url(language) in article
+
+
+def test_demo_registry_shows_the_real_world_quirks(client):
+    call_command("load_demo")
+    council = Body.objects.get(slug="council")
+    ec = Body.objects.get(slug="enforcement-committee")
+    assert {b.slug for b in ec.reports_to.all()} == {"council", "policy-commission"}
+    assert Body.objects.count() >= 7
+    ec_41 = Session.objects.get(body=ec, number=41)
+    assert ec_41.report_approved_at == Session.objects.get(body=council, number=138)
+    assert Session.objects.filter(second_number__isnull=False).exists(), "double-numbered"
+    assert Session.objects.filter(parent__isnull=False).exists(), "held in phases"
+    chair_terms = Term.objects.filter(post__body=ec, post__role=Post.Role.CHAIR)
+    assert set(chair_terms.values_list("start_date", flat=True)) & set(
+        chair_terms.values_list("end_date", flat=True)
+    ), "an office changing hands on the last day of a session"
+    bakanov = Term.objects.get(person__slug="oleg-bakanov")
+    assert bakanov.elected_at == ec_41 and str(bakanov.start_date) == "2021-03-26"
+    assert ec_41.delegations.get(role=Delegation.Role.HEAD).person.slug == "oleg-bakanov"
+    for path in ("/en/committees/", "/ru/committees/", "/en/committees/council/sessions/140/"):
+        assert client.get(path).status_code in (200, 301)
+    assert client.get("/en/committees/sessions.ics").status_code == 200

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from committees import demo as committees_demo
 from news import demo as news_demo
 
 DEMO_USERNAME = "demo"
+DEMO_ROLE_USERS = [("demo-author", "Author"), ("demo-editor", "Editor")]
 
 
 class Command(BaseCommand):
@@ -23,7 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, demo_user=False, **options):
-        written = news_demo.load()
+        written = committees_demo.load()
+        written.update(news_demo.load())
+        written["article links"] = news_demo.link_committees()
         summary = ", ".join(f"{name}: {count}" for name, count in written.items())
         self.stdout.write(f"Demo content loaded (rows written — {summary}).")
         if demo_user:
@@ -54,3 +58,22 @@ class Command(BaseCommand):
             f"Admin: http://127.0.0.1:8000/admin/ — user “{DEMO_USERNAME}”, "
             f"password “{password}” (local demo account; also in {password_file})."
         )
+        self.ensure_role_users(password)
+
+    def ensure_role_users(self, password):
+        """An Author and an Editor with the demo password, to try the editorial workflow."""
+        from django.contrib.auth.models import Group
+
+        user_model = get_user_model()
+        for username, role in DEMO_ROLE_USERS:
+            user = user_model.objects.filter(username=username).first()
+            if user is None:
+                user = user_model.objects.create_user(username, "", password, is_staff=True)
+            elif not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            group = Group.objects.filter(name=role).first()
+            if group is not None:
+                user.groups.add(group)
+        names = ", ".join(f"“{username}” ({role})" for username, role in DEMO_ROLE_USERS)
+        self.stdout.write(f"Workflow accounts with the same password: {names}.")

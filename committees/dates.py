@@ -1,0 +1,57 @@
+"""Dates as each language writes them: partial dates (1983, March 1983) and ranges."""
+
+from datetime import date
+
+from django.utils import dateformat, translation
+from django.utils.dates import MONTHS
+
+YEAR = "year"
+MONTH = "month"
+DAY = "day"
+
+
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or "en").split("-")[0]
+
+
+def format_day(value: date, language: str | None = None) -> str:
+    """26 January 1953, «26 января 1953 г.»."""
+    language = _language(language)
+    with translation.override(language):
+        if language == "ru":
+            return dateformat.format(value, "j E Y") + " г."
+        return dateformat.format(value, "j F Y")
+
+
+def format_partial_date(value: date | None, precision: str, language: str | None = None) -> str:
+    """A date known to the year, the month or the day, written to that precision."""
+    if value is None:
+        return ""
+    language = _language(language)
+    if precision == YEAR:
+        return f"{value.year} г." if language == "ru" else str(value.year)
+    if precision == MONTH:
+        with translation.override(language):
+            month = str(MONTHS[value.month])
+        if language == "ru":
+            # Standalone month names are lower case in running Russian text: «март 1983 г.».
+            return f"{month.lower()} {value.year} г."
+        return f"{month} {value.year}"
+    return format_day(value, language)
+
+
+def format_date_range(start: date, end: date | None, language: str | None = None) -> str:
+    """22–26 March 2021, 28 March – 1 April 2022, «22–26 марта 2021 г.»."""
+    language = _language(language)
+    if end is None or end == start:
+        return format_day(start, language)
+    if start.year != end.year:
+        return f"{format_day(start, language)} – {format_day(end, language)}"
+    with translation.override(language):
+        if start.month == end.month:
+            first = str(start.day)
+            separator = "–"
+        else:
+            first = dateformat.format(start, "j E" if language == "ru" else "j F")
+            separator = " – "
+    return f"{first}{separator}{format_day(end, language)}"

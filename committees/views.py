@@ -1,0 +1,231 @@
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+from django.views.generic import DetailView, ListView
+
+from . import calendar
+from .models import Body, Delegation, Person, Session, Term, filled_in, role_order
+from .tree import reporting_tree
+
+# PostgreSQL's integer: a larger session number in an address cannot exist.
+MAX_NUMBER = 2**31 - 1
+
+
+def person_available(language: str):
+    return filled_in([f"person__{field}" for field in Person.REQUIRED_TRANSLATED_FIELDS], language)
+
+
+class AvailableObjectMixin:
+    """Shows an object in the page's language only; elsewhere a 404 pointing to the other.
+
+    A request for the right object at a non-canonical address (stale slug, second number
+    of a session) is redirected permanently to the canonical one.
+    """
+
+    unavailable_template = "committees/unavailable.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        alternates = {
+            code: self.object.get_absolute_url(code) for code in self.object.available_languages()
+        }
+        language = get_language()
+        if language not in alternates:
+            return TemplateResponse(
+                request,
+                self.unavailable_template,
+                {"object": self.object, "alternates": alternates},
+                status=404,
+            )
+        canonical = alternates[language]
+        if request.path != canonical:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
+        context = self.get_context_data(object=self.object, alternates=alternates)
+        return self.render_to_response(context)
+
+
+class BodyListView(ListView):
+    template_name = "committees/body_list.html"
+    context_object_name = "bodies"
+
+    def get_queryset(self):
+        return Body.objects.available_in(get_language())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        links = Body.reports_to.through.objects.values_list("from_body_id", "to_body_id")
+        context["tree"] = reporting_tree(list(context["bodies"]), list(links))
+        return context
+
+
+class BodyDetailView(AvailableObjectMixin, DetailView):
+    model = Body
+    template_name = "committees/body_detail.html"
+    context_object_name = "body"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        body = self.object
+        language = get_language()
+        today = timezone.localdate()
+
+        links = Body.reports_to.through.objects.filter(
+            Q(from_body=body) | Q(to_body=body)
+        ).select_related("from_body", "to_body")
+        context["reports_to"] = [
+            link.to_body
+            for link in links
+            if link.from_body_id == body.pk and link.to_body.is_available_in(language)
+        ]
+        context["subordinates"] = [
+            link.from_body
+            for link in links
+            if link.to_body_id == body.pk and link.from_body.is_available_in(language)
+        ]
+
+        terms = (
+            Term.objects.filter(post__body=body)
+            .filter(person_available(language))
+            .select_related("person", "post", "elected_at__body")
+            .order_by(role_order("post__").asc(), "-start_date", "pk")
+        )
+        context["current_terms"] = [t for t in terms if t.is_current(today)]
+        context["past_terms"] = [t for t in terms if t.end_date and t.end_date <= today]
+        context["future_terms"] = [t for t in terms if t.start_date > today]
+
+        sessions = list(body.sessions.numbered().select_related("body").order_by("start_date"))
+        context["upcoming_sessions"] = [s for s in sessions if s.end_date >= today]
+        context["past_sessions"] = [s for s in reversed(sessions) if s.end_date < today]
+        context["today"] = today
+        return context
+
+
+class SessionDetailView(AvailableObjectMixin, DetailView):
+    template_name = "committees/session_detail.html"
+    context_object_name = "session"
+
+    def get_object(self, queryset=None):
+        number = self.kwargs["number"]
+        if number > MAX_NUMBER:
+            raise Http404
+        session = (
+            Session.objects.numbered()
+            .filter(body__slug=self.kwargs["slug"])
+            .with_number(number)
+            .select_related("body", "report_approved_at__body")
+            .first()
+        )
+        if session is None:
+            raise Http404
+        return session
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        session = self.object
+        language = get_language()
+
+        related = (
+            Session.objects.filter(Q(parent=session) | Q(report_approved_at=session))
+            .select_related("body")
+            .order_by("start_date", "number", "pk")
+        )
+        phases = []
+        approved = []
+        for other in related:
+            if other.parent_id == session.pk:
+                other.parent = session
+                phases.append(other)
+            elif other.body.is_available_in(language):
+                approved.append(other)
+        context["phases"] = [
+            (phase, phase.phase_title(position)) for position, phase in enumerate(phases, 1)
+        ]
+        context["reports_approved"] = approved
+        approved_at = session.report_approved_at
+        context["report_approved_at"] = (
+            approved_at if approved_at and approved_at.body.is_available_in(language) else None
+        )
+        context["elected"] = (
+            Term.objects.filter(elected_at=session)
+            .filter(person_available(language))
+            .select_related("person", "post")
+            .order_by(role_order("post__").asc(), "start_date", "pk")
+        )
+        context["delegations"] = (
+            Delegation.objects.filter(session=session)
+            .available_in(language)
+            .select_related("person")
+            .order_by(f"member_{language}", "role", f"person__name_{language}", "pk")
+        )
+        return context
+
+
+class PersonDetailView(AvailableObjectMixin, DetailView):
+    model = Person
+    template_name = "committees/person_detail.html"
+    context_object_name = "person"
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except (Person.DoesNotExist, ValueError, OverflowError) as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        language = get_language()
+        body_available = filled_in(
+            [f"post__body__{field}" for field in Body.REQUIRED_TRANSLATED_FIELDS], language
+        )
+        context["terms"] = (
+            person.terms.filter(body_available)
+            .select_related("post__body", "elected_at__body")
+            .order_by("-start_date", "pk")
+        )
+        context["delegations"] = (
+            person.delegations.filter(
+                filled_in(
+                    [f"session__body__{field}" for field in Body.REQUIRED_TRANSLATED_FIELDS],
+                    language,
+                )
+            )
+            .select_related("session__body", "session__parent__body")
+            .order_by("-session__start_date", "pk")
+        )
+        context["today"] = timezone.localdate()
+        return context
+
+
+def _calendar_response(sessions, name: str, request) -> HttpResponse:
+    response = HttpResponse(
+        calendar.sessions_calendar(sessions, name=name, request=request),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    return response
+
+
+def sessions_calendar(request):
+    sessions = (
+        Session.objects.available_in(get_language())
+        .select_related("body", "parent__body")
+        .order_by("start_date", "pk")
+    )
+    return _calendar_response(sessions, gettext("Sessions of the WCO bodies"), request)
+
+
+def body_sessions_calendar(request, slug):
+    body = get_object_or_404(Body.objects.available_in(get_language()), slug=slug)
+    sessions = (
+        Session.objects.filter(body=body)
+        .select_related("body", "parent__body")
+        .order_by("start_date", "pk")
+    )
+    return _calendar_response(
+        sessions, gettext("Sessions of the WCO %(body)s") % {"body": body.genitive}, request
+    )
