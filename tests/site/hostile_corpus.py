@@ -286,3 +286,50 @@ def _dataset_data(language):
         for d in _datasets()
         for fmt in ("csv", "json")
     ]
+
+
+@sample("news:staff_preview")
+def _staff_preview(language):
+    from tests.factories import ArticleFactory
+
+    return [{"pk": ArticleFactory(draft=True).pk}]
+
+
+@sample("news:shared_preview")
+def _shared_preview(language):
+    from news.services import preview_link_create
+    from tests.factories import ArticleFactory, UserFactory
+
+    user = UserFactory(is_superuser=True)
+    _link, token = preview_link_create(article=ArticleFactory(draft=True), user=user)
+    return [{"token": token}]
+
+
+@sample("committees:body_detail", "committees:body_calendar")
+def _body(language):
+    from tests.factories import SessionFactory
+
+    return [{"slug": SessionFactory().body.slug}]
+
+
+@sample("committees:session_detail")
+def _session(language):
+    from tests.factories import SessionFactory
+
+    session = SessionFactory()
+    return [{"slug": session.body.slug, "number": session.number}]
+
+
+@sample("committees:person_detail")
+def _person_with_slug(language):
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    return [{"pk": person.pk, "slug": person.slug or "person"}]
+
+
+@sample("committees:person_detail_noslug")
+def _person(language):
+    from tests.factories import PersonFactory
+
+    return [{"pk": PersonFactory().pk}]
