@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "fcs_site.accessibility.middleware.AccessibilityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fcs_site.context_processors.site",
+                "fcs_site.accessibility.context_processors.accessibility",
             ],
         },
     },
@@ -293,6 +295,9 @@ FCS_NEWS_PAGE_SIZE = 20
 FCS_HOME_NEWS_COUNT = 10
 # How long a shared preview link of an unpublished article works unless revoked (hours).
 FCS_PREVIEW_LINK_HOURS = env_int("FCS_PREVIEW_LINK_HOURS", 48)
+# The version for the visually impaired keeps the visitor's choices in this cookie.
+FCS_A11Y_COOKIE_NAME = "a11y"
+FCS_A11Y_COOKIE_AGE = 365 * 24 * 3600
 # Service links shown at the top of every page (label, address); labels are translated.
 FCS_SERVICE_LINKS = [
     (
