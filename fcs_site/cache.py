@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
@@ -53,7 +54,11 @@ SCHEDULED_CONTENT: list[Callable[[], datetime | None]] = [next_article_publicati
 
 
 def _next_change() -> float:
-    moments = [moment for source in SCHEDULED_CONTENT if (moment := source()) is not None]
+    try:
+        moments = [moment for source in SCHEDULED_CONTENT if (moment := source()) is not None]
+    except DatabaseError:
+        # The database is down: cached pages keep being served; look again in a minute.
+        return time.time() + 60
     return min(moments).timestamp() if moments else NOTHING_SCHEDULED
 
 

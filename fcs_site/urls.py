@@ -11,6 +11,8 @@ from .bench import views as bench_views
 admin.site.site_header = settings.FCS_SITE_NAME
 admin.site.site_title = settings.FCS_SITE_NAME
 
+handler500 = "fcs_site.views.server_error"
+
 urlpatterns = [
     path("i18n/switch/<str:language>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),

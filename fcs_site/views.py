@@ -1,10 +1,14 @@
+import sys
+
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import Http404, HttpResponseRedirect
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views import static
+from django.views import defaults, static
 
 
 def safe_next_url(request, default: str) -> str:
@@ -35,6 +39,28 @@ def switch_language(request, language):
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """handler500: the branded 500 page, or 503 with Retry-After when the database is down.
+
+    Django calls it inside its exception handler, so the exception is at hand. Neither page
+    touches the database or the context processors.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        return service_unavailable(request)
+    return defaults.server_error(request)
+
+
+def service_unavailable(request):
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
