@@ -51,6 +51,16 @@ def page(browser):
 
 
 @pytest.fixture
+def tool_page(browser):
+    """A page on which the test injects its own styles or evaluates string expressions, as
+    a user stylesheet or a browser extension would: the site's CSP does not apply to them."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def no_js_page(browser):
     context = browser.new_context(
         java_script_enabled=False, viewport={"width": 1280, "height": 900}

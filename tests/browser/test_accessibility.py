@@ -153,7 +153,10 @@ def test_no_page_scrolls_sideways(live_server, page, site, artifacts_dir, public
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("public_page", PAGES)
-def test_the_text_spacing_override_loses_nothing(live_server, page, site, public_page, language):
+def test_the_text_spacing_override_loses_nothing(
+    live_server, tool_page, site, public_page, language
+):
+    page = tool_page  # the WCAG 1.4.12 override is a user stylesheet: the CSP does not bind it
     path = public_page.path(site, language)
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 800})
@@ -234,7 +237,8 @@ def test_without_javascript_the_keyboard_returns_to_the_panel(live_server, no_js
 # With JavaScript -----------------------------------------------------------------------
 
 
-def test_with_javascript_a_change_applies_at_once_without_a_reload(live_server, page, site):
+def test_with_javascript_a_change_applies_at_once_without_a_reload(live_server, tool_page, site):
+    page = tool_page  # the test's own wait_for_function expressions are evaluated strings
     article = site.article.get_absolute_url("en")
     open_page(page, live_server, article)
     page.evaluate("window.notReloaded = true")
