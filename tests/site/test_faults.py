@@ -97,11 +97,23 @@ def database_url(port: int) -> str:
     return f"postgres://{db['USER']}{password}@127.0.0.1:{port}/{db['NAME']}"
 
 
+def assert_branded_503(path, status, headers, body, elapsed):
+    assert status == 503, (path, body[:500])
+    assert int(headers["Retry-After"]) > 0
+    assert "Сервис временно недоступен" in body or "Service temporarily" in body
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in headers
+    assert elapsed < 1.0, (path, elapsed)
+
+
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_database_outage_answers_503_fast_and_recovers_on_the_first_request(capsys):
+def test_database_outage_serves_cached_pages_answers_503_fast_and_recovers(capsys):
     article = ArticleFactory()
-    pages = ["/ru/", "/en/news/", article.get_absolute_url("en")]
+    # Pages a visitor has already seen (now in the page cache), and pages nobody has asked
+    # for yet, which need the database.
+    cached = ["/ru/", "/en/news/", article.get_absolute_url("en")]
+    uncached = ["/en/", "/ru/news/", article.get_absolute_url("ru"), "/en/search/?q=customs"]
     db = connection.settings_dict
     proxy = TcpProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)).start()
     connect_timeout = 2
@@ -112,37 +124,44 @@ def test_database_outage_answers_503_fast_and_recovers_on_the_first_request(caps
     }
     try:
         with App(env) as app:
-            for path in pages:
-                status, _headers, _body, _elapsed = app.get(path)
-                assert status == 200, path
+            seen = {}
+            for path in cached:
+                assert app.get(path)[0] == 200, path
+                status, headers, seen[path], _elapsed = app.get(path)
+                assert (status, headers.get("X-Page-Cache")) == (200, "hit"), path
 
             proxy.cut()  # the database stops: its port refuses, open connections drop
+            served_from_cache = 0
             outage_times = []
-            for path in pages * 2:
-                status, headers, body, elapsed = app.get(path)
-                assert status == 503, (path, body[:500])
-                assert int(headers["Retry-After"]) > 0
-                assert "Сервис временно недоступен" in body or "Service temporarily" in body
-                assert headers["X-Frame-Options"] == "DENY"
-                assert "Content-Security-Policy" in headers
-                assert elapsed < 1.0, (path, elapsed)
-                outage_times.append(elapsed)
+            for _round in range(2):
+                for path in cached:
+                    status, headers, body, elapsed = app.get(path)
+                    assert status == 200, (path, body[:500])
+                    assert headers["X-Page-Cache"] == "hit"
+                    assert body == seen[path]  # the whole page, as before the outage
+                    served_from_cache += 1
+                for path in uncached:
+                    status, headers, body, elapsed = app.get(path)
+                    assert_branded_503(path, status, headers, body, elapsed)
+                    outage_times.append(elapsed)
 
             proxy.restore()  # it is back: the very next request is served
-            for path in pages:
-                status, _headers, _body, elapsed = app.get(path)
-                assert status == 200, path
+            for path in uncached:
+                status, _headers, body, _elapsed = app.get(path)
+                assert status == 200, (path, body[:500])
 
             proxy.stall()  # it hangs: accepts connections, never answers
-            status, headers, body, hung = app.get("/ru/")
+            status, headers, body, hung = app.get("/ru/search/?q=stall")
             assert status == 503
             assert hung < connect_timeout + 1.5, hung
+            assert app.get("/ru/")[0] == 200  # the cache still answers meanwhile
 
             proxy.restore()
-            assert app.get("/ru/")[0] == 200
+            assert app.get("/ru/search/?q=stall")[0] == 200
         with capsys.disabled():
             print(
-                f"\ndatabase outage: {len(outage_times)} pages answered 503 in at most "
+                f"\ndatabase outage: {served_from_cache} cached pages answered 200; "
+                f"{len(outage_times)} uncached pages answered 503 in at most "
                 f"{max(outage_times):.3f} s; hung database: 503 in {hung:.2f} s; "
                 "served again on the first request after each return"
             )

@@ -17,7 +17,7 @@ import urllib.request
 import uuid
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.db import connection
 
 from fcs_site.bench.database import database_url
@@ -122,9 +122,11 @@ def csrf_token(html):
 
 
 def test_an_article_published_through_one_process_shows_at_once_on_the_other(
-    two_sites, django_user_model
+    two_sites, django_user_model, settings
 ):
     site_a, site_b = two_sites
+    # The sites check passwords with the production hashers, not the tests' fast one.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     django_user_model.objects.create_superuser("editor", "editor@example.test", PASSWORD)
     ArticleFactory(title_en="Already on the site")
     draft = ArticleFactory(draft=True, title_en="Released through site A")
@@ -146,6 +148,7 @@ def test_an_article_published_through_one_process_shows_at_once_on_the_other(
         {"username": "editor", "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(login)},
     )
     _status, _headers, changelist = editor.get("/admin/news/article/")
+    assert "/admin/logout/" in changelist, "the editor is not signed in"
     assert draft.title_ru in changelist
     status, _html = editor.post(
         "/admin/news/article/",
