@@ -504,6 +504,21 @@ FAMILIES = [
 ]
 
 
+# Subjects of the benchmark's synthetic working groups: (Russian, in the dative; English).
+GROUP_SUBJECTS = [
+    ("тарифной классификации", "Tariff Classification"),
+    ("происхождению товаров", "Rules of Origin"),
+    ("таможенной стоимости", "Customs Valuation"),
+    ("упрощению процедур торговли", "Trade Facilitation"),
+    ("информационным технологиям", "Information Technology"),
+    ("управлению рисками", "Risk Management"),
+    ("электронной торговле", "E-Commerce"),
+    ("наращиванию потенциала", "Capacity Building"),
+    ("безопасности цепей поставок", "Supply Chain Security"),
+    ("экологическим вопросам", "Green Customs"),
+]
+
+
 def articles(count: int, *, start: int = 0, seed: int = 2021, now: datetime) -> Iterator[dict]:
     """Articles number `start` to `start + count - 1`, newest first, about one an hour back
     from `now`; the same numbers give the same articles whatever the batches.
@@ -538,6 +553,7 @@ def articles(count: int, *, start: int = 0, seed: int = 2021, now: datetime) -> 
         for code in ("ru", "en"):
             row[f"slug_{code}"] = _slug(row[f"title_{code}"]) if code in languages else ""
         status = Article.Status.PUBLISHED
+        withdrawn_at, withdrawal_reason = None, ""
         roll = rng.random()
         if index < 3:  # a few announcements scheduled for the coming days
             published_at = now + timedelta(days=index + 1)
@@ -545,9 +561,13 @@ def articles(count: int, *, start: int = 0, seed: int = 2021, now: datetime) -> 
             status, published_at = Article.Status.DRAFT, None
         elif roll < 0.02:
             status = Article.Status.WITHDRAWN
+            withdrawn_at = published_at + timedelta(hours=rng.randint(1, 48))
+            withdrawal_reason = "Опубликовано по ошибке."
         row.update(
             status=status,
             published_at=published_at,
+            withdrawn_at=withdrawn_at,
+            withdrawal_reason=withdrawal_reason,
             kind=family["kind"],
             rubric=family["rubric"],
             topics=list(dict.fromkeys(family["topics"])),

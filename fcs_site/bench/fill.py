@@ -10,11 +10,13 @@ import io
 import json
 import multiprocessing
 import os
+import random
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.management import call_command, get_commands
@@ -22,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from news import search_index
 from news.models import Article, Rubric, Topic
 
 from . import content
@@ -76,11 +79,30 @@ class _Batch:
 TEXT_FIELDS = ("title", "slug", "lead", "body", "note")
 
 
-def _make_batch(batch: _Batch) -> tuple[str, str, int]:
-    """COPY text of one batch of articles and of their topic links (run in a worker)."""
+def _search_parts(item: dict) -> tuple[dict[str, str], list[str]]:
+    """An article's `search_text_<lang>` values, and the plain text of each weight per
+    language for its `search_<lang>` vectors: what saving the article would write."""
+    documents = search_index.article_documents(SimpleNamespace(**item))
+    texts, parts = {}, []
+    for language in SEARCH_LANGUAGES:
+        weighted = documents[language]
+        texts[f"search_text_{language}"] = search_index.search_text([t for t, _w in weighted])
+        by_weight = dict.fromkeys(search_index.WEIGHTS, "")
+        for text, weight in weighted:
+            plain = search_index.yo_to_ye(search_index.clean_text(text))
+            by_weight[weight] = f"{by_weight[weight]} {plain}".strip()
+        parts += by_weight.values()
+    return texts, parts
+
+
+def _make_batch(batch: _Batch) -> tuple[str, str, str, int]:
+    """COPY text of one batch of articles, of their topic links and of their search texts
+    (run in a worker)."""
     # Each column is either the same for every row (a model default, written once) or
     # taken from the generated article.
     varying = {"id", "rubric_id", "kind", "status", "published_at"}
+    varying |= {"withdrawn_at", "withdrawal_reason"}
+    varying |= {f"search_text_{language}" for language in SEARCH_LANGUAGES}
     varying |= {f"{name}{suffix}" for name in TEXT_FIELDS for suffix in ("", "_ru", "_en")}
     template = []
     for model_field in _article_columns():
@@ -94,7 +116,7 @@ def _make_batch(batch: _Batch) -> tuple[str, str, int]:
         else:
             value = None if model_field.null else ""
         template.append((_copy_text(model_field.get_db_prep_save(value, connection)),))
-    rows, links = io.StringIO(), io.StringIO()
+    rows, links, search = io.StringIO(), io.StringIO(), io.StringIO()
     count = 0
     generated = content.articles(batch.size, start=batch.start, seed=batch.seed, now=batch.now)
     for offset, item in enumerate(generated):
@@ -105,10 +127,15 @@ def _make_batch(batch: _Batch) -> tuple[str, str, int]:
             "kind": str(item["kind"]),
             "status": str(item["status"]),
             "published_at": _copy_text(item["published_at"]),
+            "withdrawn_at": _copy_text(item["withdrawn_at"]),
+            "withdrawal_reason": _copy_text(item["withdrawal_reason"]),
         }
         for name in TEXT_FIELDS:
             values[f"{name}_ru"] = values[name] = _copy_text(item[f"{name}_ru"])
             values[f"{name}_en"] = _copy_text(item[f"{name}_en"])
+        texts, parts = _search_parts(item)
+        values.update({name: _copy_text(text) for name, text in texts.items()})
+        search.write("\t".join([str(pk), *map(_copy_text, parts)]) + "\n")
         rows.write(
             "\t".join(column[0] if type(column) is tuple else values[column] for column in template)
         )
@@ -116,7 +143,7 @@ def _make_batch(batch: _Batch) -> tuple[str, str, int]:
         for slug in item["topics"]:
             links.write(f"{pk}\t{batch.topics[slug]}\n")
             count += 1
-    return rows.getvalue(), links.getvalue(), count
+    return rows.getvalue(), links.getvalue(), search.getvalue(), count
 
 
 def _article_columns() -> list:
@@ -155,6 +182,36 @@ def _drop_secondary_indexes(cursor, tables: list[str]) -> list[str]:
     for name, _definition in found:
         cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return [definition for _name, definition in found]
+
+
+SEARCH_LANGUAGES = tuple(search_index.CONFIGS)
+SEARCH_STAGING = "bench_search_texts"
+
+
+def _staging_columns() -> list[str]:
+    return [
+        f"{language}_{weight.lower()}"
+        for language in SEARCH_LANGUAGES
+        for weight in search_index.WEIGHTS
+    ]
+
+
+def _write_search_vectors(cursor, table: str) -> None:
+    """Every article's weighted tsvectors in one UPDATE, from the staged plain texts: the
+    same `setweight(to_tsvector(config, text), weight)` sum that saving an article writes
+    (news.search_index.search_vector), but set-based rather than row by row."""
+    assignments = []
+    for language, config in search_index.CONFIGS.items():
+        vector = " || ".join(
+            f"setweight(to_tsvector('{config}'::regconfig, COALESCE(s.{language}_{weight.lower()}, "
+            f"'')), '{weight}')"
+            for weight in search_index.WEIGHTS
+        )
+        assignments.append(f"search_{language} = {vector}")
+    cursor.execute(
+        f"UPDATE {connection.ops.quote_name(table)} AS a SET {', '.join(assignments)} "
+        f"FROM {SEARCH_STAGING} AS s WHERE a.id = s.id"
+    )
 
 
 def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, progress=True):
@@ -199,14 +256,21 @@ def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, prog
         )
         with connection.cursor() as wrapper:
             indexes = _drop_secondary_indexes(wrapper, [table, through])
-            for (rows, topic_rows, linked), job in zip(
+            wrapper.execute(
+                f"CREATE TEMPORARY TABLE {SEARCH_STAGING} (id integer, "
+                + ", ".join(f"{column} text" for column in _staging_columns())
+                + ") ON COMMIT DROP"
+            )
+            for (rows, topic_rows, search_rows, linked), job in zip(
                 pool.imap(_make_batch, batches), batches, strict=True
             ):
                 _copy(wrapper.cursor, table, columns, rows)
                 _copy(wrapper.cursor, through, ["article_id", "topic_id"], topic_rows)
+                _copy(wrapper.cursor, SEARCH_STAGING, ["id", *_staging_columns()], search_rows)
                 links += linked
                 bar.update(job.size)
             bar.close()
+            _write_search_vectors(wrapper, table)
             for definition in indexes:
                 wrapper.execute(definition)
             wrapper.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, count])
@@ -214,23 +278,90 @@ def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, prog
     report.counts["article topics"] = links
 
 
+# Synthetic working groups: one per this many articles, each with this many sessions.
+ARTICLES_PER_BODY = 2000
+SESSIONS_PER_BODY = 20
+# The share of articles that report on a body, and of those also on one of its sessions.
+BODY_LINK_SHARE = 0.25
+SESSION_LINK_SHARE = 0.5
+
+
 def fill_committees(*, count: int, seed: int, report: FillReport) -> None:
-    """Bodies and sessions, once the committees app has them."""
-    try:
-        apps.get_model("committees", "Body")
-        apps.get_model("committees", "Session")
-    except LookupError:
-        report.notes.append("committees: no Body/Session models yet; skipped")
-        return
-    report.notes.append(
-        "committees: models exist but no benchmark filler is written yet (fcs_site/bench/fill.py)"
-    )
+    """The real WCO bodies of the demo, plus working groups with numbered sessions in
+    proportion to `count`; a quarter of the articles report on a body (half of those on
+    one of its sessions), half of them on the demo bodies, which the body page shows."""
+    from committees import demo
+    from committees.models import Body, Session
+
+    rng = random.Random(seed)
+    committee_tables = [
+        model._meta.db_table for model in apps.get_app_config("committees").get_models()
+    ]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            quoted = ", ".join(connection.ops.quote_name(table) for table in committee_tables)
+            cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        demo.load()
+        real = list(Body.objects.order_by("pk"))
+        groups = Body.objects.bulk_create(
+            Body(
+                slug=f"bench-working-group-{number}",
+                name_ru=f"Рабочая группа по {content.GROUP_SUBJECTS[number % 10][0]} №{number}",
+                name_en=f"Working Group on {content.GROUP_SUBJECTS[number % 10][1]} No. {number}",
+                classification=Body.Classification.WORKING_GROUP,
+                position=100 + number,
+            )
+            for number in range(1, max(5, count // ARTICLES_PER_BODY) + 1)
+        )
+        first_day = date(2026, 6, 1)
+        sessions = Session.objects.bulk_create(
+            Session(
+                body=group,
+                number=number,
+                start_date=first_day - timedelta(days=182 * (SESSIONS_PER_BODY - number)),
+                end_date=first_day - timedelta(days=182 * (SESSIONS_PER_BODY - number) - 2),
+                format=rng.choice(list(Session.Format)),
+                venue_ru="Брюссель",
+                venue_en="Brussels",
+                status=Session.Status.HELD,
+                summary_ru=f"{number}-я сессия рассмотрела доклады рабочих подгрупп.",
+                summary_en=f"The {content.ordinal_en(number)} session considered the reports.",
+            )
+            for group in groups
+            for number in range(1, SESSIONS_PER_BODY + 1)
+        )
+        sessions_of = {}
+        for session in [*Session.objects.filter(body__in=real, parent__isnull=True), *sessions]:
+            sessions_of.setdefault(session.body_id, []).append(session.pk)
+        body_links, session_links = io.StringIO(), io.StringIO()
+        linked = {"bodies": 0, "sessions": 0}
+        for article_id in range(1, count + 1):
+            if rng.random() >= BODY_LINK_SHARE:
+                continue
+            body = rng.choice(real if rng.random() < 0.5 else groups)
+            body_links.write(f"{article_id}\t{body.pk}\n")
+            linked["bodies"] += 1
+            if sessions_of.get(body.pk) and rng.random() < SESSION_LINK_SHARE:
+                session_links.write(f"{article_id}\t{rng.choice(sessions_of[body.pk])}\n")
+                linked["sessions"] += 1
+        with connection.cursor() as wrapper:
+            for field_name, column, rows in (
+                ("bodies", "body_id", body_links),
+                ("sessions", "session_id", session_links),
+            ):
+                through = getattr(Article, field_name).through._meta.db_table
+                _copy(wrapper.cursor, through, ["article_id", column], rows.getvalue())
+    report.counts["bodies"] = Body.objects.count()
+    report.counts["sessions"] = Session.objects.count()
+    report.counts["article–body links"] = linked["bodies"]
+    report.counts["article–session links"] = linked["sessions"]
 
 
 # Each adds another app's content: (name, function(count=, seed=, report=)).
 EXTRA_FILLERS: list[tuple[str, Callable]] = [("committees", fill_committees)]
 # Management commands run after the fill when they exist (derived data such as a search index).
-POST_FILL_COMMANDS = ["rebuild_search_index"]
+# (The articles' search columns are written by the fill itself, set-based.)
+POST_FILL_COMMANDS: list[str] = []
 
 
 def fill(*, articles: int, batch: int = 5000, seed: int = 2021, progress=True) -> FillReport:

@@ -6,6 +6,7 @@ note) while the page does not exist yet, so the benchmark runs on any stage of t
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -105,7 +106,8 @@ def largest(model) -> Callable[[BenchContext], str | None]:
 
 
 def search_page(context):
-    query = "?q=" + ("таможенная+служба" if context.language == "ru" else "customs+service")
+    words = "таможенная служба" if context.language == "ru" else "customs service"
+    query = "?" + urlencode({"q": words})
     return reversed_url("search", "search:search", "fcs_site:search", query=query)(
         context
     ) or routed_path(f"/{{lang}}/search/{query}")(context)

@@ -41,6 +41,16 @@ def test_generated_articles_are_bilingual_varied_and_repeatable():
         assert len(row["topics"]) == len(set(row["topics"]))
 
 
+def test_generated_withdrawn_articles_carry_their_withdrawal():
+    rows = list(content.articles(2000, seed=7, now=NOW))
+    withdrawn = [a for a in rows if a["status"] == Article.Status.WITHDRAWN]
+    assert withdrawn
+    for row in withdrawn:
+        assert row["withdrawn_at"] > row["published_at"]
+        assert row["withdrawal_reason"]
+    assert all(a["withdrawn_at"] is None for a in rows if a["status"] != "withdrawn")
+
+
 def test_english_ordinals():
     assert [content.ordinal_en(n) for n in (1, 2, 3, 11, 12, 13, 21, 41, 111, 138)] == [
         "1st", "2nd", "3rd", "11th", "12th", "13th", "21st", "41st", "111th", "138th",
@@ -64,23 +74,46 @@ def test_bench_fill_refuses_a_database_not_made_for_it():
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_bench_fill_loads_articles_rubrics_and_topics(capsys):
+def test_bench_fill_loads_articles_rubrics_topics_and_committees(capsys):
+    from committees.models import Body, Session
+
     call_command(
-        "bench_fill", "--articles", "120", "--batch", "50", "--allow-any-database", "--no-progress"
+        "bench_fill",
+        "--articles",
+        "1200",
+        "--batch",
+        "500",
+        "--allow-any-database",
+        "--no-progress",
     )
     out = capsys.readouterr().out
     assert "Fill time:" in out and "vacuum analyze" in out
-    assert Article.objects.count() == 120
+    assert Article.objects.count() == 1200
     assert Rubric.objects.count() == len(content.RUBRICS)
     assert Topic.objects.count() == len(content.TOPICS)
-    assert Article.objects.public("ru").count() > 80
-    assert Article.objects.public("en").count() > 70
-    assert Article.topics.through.objects.count() > 120
+    assert Article.objects.public("ru").count() > 800
+    assert Article.objects.public("en").count() > 700
+    assert Article.topics.through.objects.count() > 1200
+    assert Article.objects.filter(status="withdrawn", withdrawn_at__isnull=False).exists()
     article = Article.objects.public("en").filter(lead_en__gt="").first()
     assert article.get_absolute_url("en").startswith(f"/en/news/{article.pk}-")
+    # The real WCO bodies and synthetic working groups, with sessions and articles on them.
+    assert Body.objects.filter(slug="enforcement-committee").exists()
+    assert Body.objects.filter(classification="working_group").count() >= 5
+    assert Session.objects.count() >= 100
+    assert 200 < Article.bodies.through.objects.count() < 400
+    assert Article.sessions.through.objects.exists()
+    # The search columns hold what saving the article would write.
+    for sample in Article.objects.filter(title_ru__gt="", title_en__gt="")[:3]:
+        stored = Article.objects.filter(pk=sample.pk).values(
+            "search_ru", "search_en", "search_text_ru", "search_text_en"
+        )[0]
+        assert stored["search_ru"] and stored["search_text_en"]
+        sample.save()
+        assert stored == Article.objects.filter(pk=sample.pk).values(*stored)[0]
     # Ids continue after the fill: the next article saved through Django gets a new one.
     created = Article.objects.create(title_ru="Новая", body_ru="<p>Текст.</p>")
-    assert created.pk == 121
+    assert created.pk == 1201
     # Every index is there again after the load.
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'news_article'")
