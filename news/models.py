@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from . import images, search_index
+from . import images, lookups, search_index  # noqa: F401  (lookups: __filled)
 from .html import clean_html
 from .slugs import make_slug
 
@@ -150,10 +150,10 @@ class ArticleQuerySet(ContentQuerySet):
 
 
 def available_condition(language: str) -> Q:
-    """The required fields are filled in `language`; `__gt=""` excludes NULL and ""."""
+    """The required fields are filled in `language`: neither NULL nor "" (news/lookups.py)."""
     condition = Q()
     for field in Article.REQUIRED_TRANSLATED_FIELDS:
-        condition &= Q(**{f"{field}_{language}__gt": ""})
+        condition &= Q(**{f"{field}_{language}__filled": True})
     return condition
 
 
@@ -354,22 +354,22 @@ class Article(PublicContent, models.Model):
             # and numbers a whole list from the index alone (see news/pagination.py).
             models.Index(
                 fields=["-published_at", "-id"],
-                condition=Q(status="published", title_ru__gt="", body_ru__gt=""),
+                condition=Q(status="published", title_ru__filled=True, body_ru__filled=True),
                 name="news_article_list_ru_idx",
             ),
             models.Index(
                 fields=["-published_at", "-id"],
-                condition=Q(status="published", title_en__gt="", body_en__gt=""),
+                condition=Q(status="published", title_en__filled=True, body_en__filled=True),
                 name="news_article_list_en_idx",
             ),
             models.Index(
                 fields=["rubric", "-published_at", "-id"],
-                condition=Q(status="published", title_ru__gt="", body_ru__gt=""),
+                condition=Q(status="published", title_ru__filled=True, body_ru__filled=True),
                 name="news_article_rubric_ru_idx",
             ),
             models.Index(
                 fields=["rubric", "-published_at", "-id"],
-                condition=Q(status="published", title_en__gt="", body_en__gt=""),
+                condition=Q(status="published", title_en__filled=True, body_en__filled=True),
                 name="news_article_rubric_en_idx",
             ),
         ]
