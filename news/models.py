@@ -119,6 +119,10 @@ class ArticleQuerySet(ContentQuerySet):
     def public(self, language: str):
         return self.published().available_in(language)
 
+    def without_search_columns(self):
+        """Leave out the derived search columns (kilobytes a row), which no page shows."""
+        return self.defer(*search_index.column_names())
+
     def with_lead_photo(self):
         """Fetch each lead photo and its renditions in a fixed number of queries."""
         return self.select_related("lead_photo").prefetch_related("lead_photo__renditions")

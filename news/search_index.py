@@ -72,6 +72,11 @@ def html_to_text(html: str | None) -> str:
     return clean_text("".join(parser.parts))
 
 
+def column_names() -> list[str]:
+    """The derived columns of a searchable row."""
+    return [f"search{kind}_{language}" for language in CONFIGS for kind in ("", "_text")]
+
+
 def search_text(parts: list[str]) -> str:
     """The folded text of plain-text `parts`, for the SQLite fallback."""
     return fold(" ".join(part for part in parts if part))

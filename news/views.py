@@ -92,8 +92,10 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Withdrawn articles keep their address (with a notice, or as 410 Gone) but are
         # never listed: this is the only view that looks past published().
-        return (Article.objects.published() | Article.objects.withdrawn()).select_related(
-            "rubric", "lead_photo"
+        return (
+            (Article.objects.published() | Article.objects.withdrawn())
+            .select_related("rubric", "lead_photo")
+            .without_search_columns()
         )
 
     @staticmethod

@@ -5,44 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('committees', '0002_postgresql_exclusion_constraints'),
-        ('news', '0007_article_list_indexes'),
+        ("committees", "0002_postgresql_exclusion_constraints"),
+        ("news", "0007_article_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='article',
-            name='news_article_list_ru_idx',
+            model_name="article",
+            name="news_article_list_ru_idx",
         ),
         migrations.RemoveIndex(
-            model_name='article',
-            name='news_article_list_en_idx',
+            model_name="article",
+            name="news_article_list_en_idx",
         ),
         migrations.RemoveIndex(
-            model_name='article',
-            name='news_article_rubric_ru_idx',
+            model_name="article",
+            name="news_article_rubric_ru_idx",
         ),
         migrations.RemoveIndex(
-            model_name='article',
-            name='news_article_rubric_en_idx',
+            model_name="article",
+            name="news_article_rubric_en_idx",
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('body_ru__filled', True), ('status', 'published'), ('title_ru__filled', True)), fields=['-published_at', '-id'], name='news_article_list_ru_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(
+                    ("body_ru__filled", True), ("status", "published"), ("title_ru__filled", True)
+                ),
+                fields=["-published_at", "-id"],
+                name="news_article_list_ru_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('body_en__filled', True), ('status', 'published'), ('title_en__filled', True)), fields=['-published_at', '-id'], name='news_article_list_en_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(
+                    ("body_en__filled", True), ("status", "published"), ("title_en__filled", True)
+                ),
+                fields=["-published_at", "-id"],
+                name="news_article_list_en_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('body_ru__filled', True), ('status', 'published'), ('title_ru__filled', True)), fields=['rubric', '-published_at', '-id'], name='news_article_rubric_ru_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(
+                    ("body_ru__filled", True), ("status", "published"), ("title_ru__filled", True)
+                ),
+                fields=["rubric", "-published_at", "-id"],
+                name="news_article_rubric_ru_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('body_en__filled', True), ('status', 'published'), ('title_en__filled', True)), fields=['rubric', '-published_at', '-id'], name='news_article_rubric_en_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(
+                    ("body_en__filled", True), ("status", "published"), ("title_en__filled", True)
+                ),
+                fields=["rubric", "-published_at", "-id"],
+                name="news_article_rubric_en_idx",
+            ),
         ),
     ]

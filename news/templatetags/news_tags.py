@@ -19,12 +19,11 @@ def card_articles():
         for name in ("body", "note")
         for suffix in ("", *(f"_{code}" for code in language_codes()))
     ]
-    long_texts += [f"search_{code}" for code in language_codes()]
-    long_texts += [f"search_text_{code}" for code in language_codes()]
     return (
         Article.objects.select_related("rubric", "lead_photo")
         .prefetch_related("lead_photo__renditions")
         .defer(*long_texts)
+        .without_search_columns()
     )
 
 
