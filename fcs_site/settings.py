@@ -137,7 +137,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 2)
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 1)
     )
     # A stuck query ends with an error (and a 503 page) instead of holding a worker.
     DATABASES["default"]["OPTIONS"].setdefault(
