@@ -457,12 +457,12 @@ class SessionDataset(Dataset):
         return (
             Session.objects.filter(_anywhere(BODY_FIELDS))
             .select_related("body", "parent__body")
-            .order_by("start_date", "number", "pk")
+            .order_by("start_date", "pk")
         )
 
     def last_change(self):
-        found = Session.objects.aggregate(at=Max("updated_at"), body=Max("body__updated_at"))
-        return _latest(found["at"], found["body"])
+        found = Session.objects.aggregate(at=Max("updated_at"), body_at=Max("body__updated_at"))
+        return _latest(*found.values())
 
 
 def _term_public_anywhere() -> Q:
@@ -531,12 +531,13 @@ class TermDataset(Dataset):
         )
 
     def last_change(self):
+        # (Aliases that are not field names: an alias "post" would shadow the relation.)
         found = Term.objects.aggregate(
-            term=Max("updated_at"),
-            person=Max("person__updated_at"),
-            post=Max("post__updated_at"),
-            body=Max("post__body__updated_at"),
-            session=Max("elected_at__updated_at"),
+            term_at=Max("updated_at"),
+            person_at=Max("person__updated_at"),
+            post_at=Max("post__updated_at"),
+            body_at=Max("post__body__updated_at"),
+            session_at=Max("elected_at__updated_at"),
         )
         return _latest(*found.values())
 
