@@ -386,4 +386,3 @@ def test_passport_page_query_count(client, django_assert_num_queries, size, code
     # When the data last changed: one aggregate over the dataset's tables.
     with django_assert_num_queries(1):
         get(client, f"/en/opendata/{INN}-{code}/")
-
