@@ -406,6 +406,12 @@ class BodyDataset(Dataset):
         return Body.objects.aggregate(at=Max("updated_at"))["at"]
 
 
+def _approving_session(session, context) -> int | None:
+    """The approving session's id, unless it is of a body with no page (not in the data)."""
+    approved_at = session.report_approved_at
+    return approved_at.pk if approved_at and approved_at.body.available_languages() else None
+
+
 def _session_title(session, code, context):
     with override(code):
         return session.title()
@@ -439,7 +445,7 @@ class SessionDataset(Dataset):
               lambda s, c: s.status),
         Field("report_approved_at",
               _("The id of the session (of another body) that approved the report"),
-              "integer", lambda s, c: s.report_approved_at_id),
+              "integer", _approving_session),
         Field("updated_at", _("Date and time of the last change"), "datetime",
               lambda s, c: timezone.localtime(s.updated_at)),
         *_translated_fields(
@@ -456,7 +462,7 @@ class SessionDataset(Dataset):
     def queryset(self):
         return (
             Session.objects.filter(_anywhere(BODY_FIELDS))
-            .select_related("body", "parent__body")
+            .select_related("body", "parent__body", "report_approved_at__body")
             .order_by("start_date", "pk")
         )
 
