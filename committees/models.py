@@ -156,6 +156,7 @@ class Body(PublicContent, TranslatedAvailability, models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order among bodies at the same level.")
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = BodyQuerySet.as_manager()
 
@@ -553,6 +554,7 @@ class Person(PublicContent, TranslatedAvailability, models.Model):
             "Changing it keeps old links working."
         ),
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -606,6 +608,7 @@ class Post(PublicContent, models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("How many people may hold the post at once: 1 for a Chair, 3 for Vice-Chairs."),
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         # Pages order posts with role_order(); an expression here would be inherited by
@@ -735,6 +738,7 @@ class Term(PublicContent, models.Model):
         editable=False,
         help_text=_("Assigned automatically: which of the post's places the term takes."),
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TermQuerySet.as_manager()
 

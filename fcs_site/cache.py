@@ -13,6 +13,7 @@ that sets a cookie, used the CSRF token or a CSP nonce, or is private; it never 
 or stores anything for a request that carries a session (staff see fresh pages).
 """
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language_from_path, get_language_from_request
+from django.views.decorators.cache import cache_page
 
 from news.models import Article
 
@@ -93,6 +95,29 @@ def content_version(also: str | None = None):
         cache.set(NEXT_CHANGE_KEY, _next_change(), timeout=None)
     version = cache.get(VERSION_KEY)
     return (version, None) if also else version
+
+
+def versioned_cache_page(timeout: int):
+    """`cache_page` whose copies go stale with the content version as well as with time.
+
+    For feeds and sitemaps, which readers and crawlers ask for often, and which are worth
+    keeping even where the page cache is bypassed: a change shows in them at once.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            version = getattr(request, "content_version", None)
+            if version is None:
+                version = content_version()
+            if version is None:
+                return view(request, *args, **kwargs)
+            cached = cache_page(timeout, key_prefix=f"content-{version}")(view)
+            return cached(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def request_variant(request) -> str:

@@ -1,8 +1,12 @@
-"""RSS 2.0 and Atom feeds of the news, per language: all news, per rubric, per topic.
+"""RSS 2.0 and Atom feeds of the news, per language: all news, per rubric, per topic, per
+WCO body.
 
-A new kind of feed (per committee body) is a `NewsFeed` subclass with `get_object` and
-`filter_articles`, a line in `urlpatterns`, and, for the <link rel="alternate"> in the page
+A new kind of feed is a `NewsFeed` subclass with `get_object` and `filter_articles`, a line
+in `urlpatterns`, a section in `feed_index`, and, for the <link rel="alternate"> in the page
 head, a line in `PAGE_FEEDS`.
+
+Feeds are cached with the content version (`versioned_cache_page`): a save of anything the
+public sees (an article, a body) makes every feed fresh at once.
 """
 
 import re
@@ -17,10 +21,13 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
 
+from committees.models import Body
 from news.models import Article, Rubric, Topic
 from news.search_index import html_to_text
+from news.templatetags.news_tags import ABOUT
+
+from .cache import versioned_cache_page
 
 # Characters XML 1.0 does not allow, even escaped.
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -175,10 +182,36 @@ class TopicFeed(RubricFeed):
         return queryset.filter(topics=obj)
 
 
+class BodyFeed(RubricFeed):
+    """The news the body's page lists (about the body or one of its sessions); only for a
+    body that has a page in this language."""
+
+    url_name = "feeds:body"
+
+    def get_object(self, request, *args, slug, **kwargs):
+        return get_object_or_404(Body.objects.available_in(get_language()), slug=slug)
+
+    def filter_articles(self, queryset, obj):
+        return queryset.filter(ABOUT["body"](obj)).distinct()
+
+    def heading(self, obj):
+        return obj.title
+
+    def description(self, obj):
+        return _("News and press releases of the Federal Customs Service on the %(body)s") % {
+            "body": body_in_genitive(obj)
+        }
+
+
+def body_in_genitive(body) -> str:
+    """«Комитета по правоприменению ВТамО» / "WCO Enforcement Committee"."""
+    return _("WCO %(body_genitive)s") % {"body_genitive": body.genitive}
+
+
 def feed_view(feed_class):
     feeds = {feed_format: feed_class(feed_format) for feed_format in FORMATS}
 
-    @cache_page(settings.FCS_FEED_CACHE_SECONDS)
+    @versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
     def view(request, fmt, **kwargs):
         if fmt not in feeds:
             raise Http404
@@ -200,11 +233,11 @@ def feed_links(url_name: str, heading: str, **kwargs) -> list[dict]:
 
 
 # Feeds offered in the head of a page that shows this object: (context name, feed url name).
-PAGE_FEEDS = [("rubric", "feeds:rubric"), ("topic", "feeds:topic")]
+PAGE_FEEDS = [("rubric", "feeds:rubric"), ("topic", "feeds:topic"), ("body", "feeds:body")]
 
 
 def page_feeds(context) -> list[dict]:
-    """The news feeds, and the feeds of what the page is about (its rubric or topic)."""
+    """The news feeds, and the feeds of what the page is about (its rubric, topic or body)."""
     links = feed_links("feeds:news", _("News"))
     for name, url_name in PAGE_FEEDS:
         obj = context.get(name)
@@ -218,6 +251,7 @@ def feed_index(request):
     sections = [
         (_("Rubrics"), "feeds:rubric", Rubric.objects.filter(**{language_field: ""})),
         (_("Topics"), "feeds:topic", Topic.objects.filter(**{language_field: ""})),
+        (_("WCO bodies"), "feeds:body", Body.objects.available_in(get_language())),
     ]
     context = {
         "news_feeds": feed_links("feeds:news", _("All news")),
@@ -244,5 +278,10 @@ urlpatterns = [
         rf"^topics/(?P<slug>[-a-zA-Z0-9_]+)\.{FORMAT_PATTERN}$",
         feed_view(TopicFeed),
         name="topic",
+    ),
+    re_path(
+        rf"^bodies/(?P<slug>[-a-zA-Z0-9_]+)\.{FORMAT_PATTERN}$",
+        feed_view(BodyFeed),
+        name="body",
     ),
 ]

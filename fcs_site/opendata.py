@@ -11,10 +11,11 @@ recommendations for publishing open data (version 3.0) describe them.
 Files are UTF-8 without a byte-order mark (the recommendations ask for UTF-8; a BOM would
 become part of the first column name for most CSV readers), comma-separated, with a header
 row. Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
-Only public data is published: published, due, and per language only where the article is
-available in it.
+Only public data is published: articles published and due, and every dataset's texts per
+language only where the item is available in it (has a page in that language).
 
-A new dataset (bodies, sessions, office terms) is a `Dataset` subclass added to `DATASETS`.
+The datasets: articles, and the committees registry's bodies, sessions and office terms. A
+new dataset is a `Dataset` subclass added to `DATASETS`.
 """
 
 import csv
@@ -25,12 +26,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from committees.models import Body, Person, Session, Term, filled_in
 from news.models import Article
 
 STANDARD_VERSION = "http://opendata.gosmonitor.ru/standard/3.0"
@@ -45,6 +47,9 @@ FORMATS = {
     "html": _("HTML text"),
     "integer": _("whole number"),
     "datetime": _("date and time (ISO 8601, with the UTC offset)"),
+    "date": _("date (ISO 8601: YYYY-MM-DD)"),
+    "partial_date": _("date to the precision known (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD)"),
+    "boolean": _("true or false"),
     "url": _("web address (URL)"),
     "list": _("list of values (in CSV separated by “;”)"),
 }
@@ -76,6 +81,8 @@ def safe_cell(value: str) -> str:
 def csv_value(field: Field, value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -288,8 +295,261 @@ class ArticleDataset(Dataset):
         return max((moment for moment in (edited, due) if moment), default=None)
 
 
+IN_LANGUAGE = {"ru": _("in Russian"), "en": _("in English")}
+
+
+def _latest(*moments) -> datetime | None:
+    return max((moment for moment in moments if moment), default=None)
+
+
+def _translated_fields(specs, available) -> list[Field]:
+    """Per language, a field for each (name, description, format, value) in `specs`.
+
+    The value is given only when `available(obj, language)`: there is no fallback to the
+    other language's text, as on the pages.
+    """
+
+    def in_language(value, code):
+        def get(obj, context):
+            return value(obj, code, context) if available(obj, code) else None
+
+        return get
+
+    return [
+        Field(
+            f"{name}_{code}",
+            _LazyFormat(description, in_language=IN_LANGUAGE[code]),
+            field_format,
+            in_language(value, code),
+        )
+        for code, _name in settings.LANGUAGES
+        for name, description, field_format, value in specs
+    ]
+
+
+def _translated(name):
+    def value(obj, code, context):
+        return getattr(obj, f"{name}_{code}") or ""
+
+    return value
+
+
+def _page_url(obj, code, context):
+    return context.base_url + obj.get_absolute_url(code)
+
+
+def _anywhere(fields) -> Q:
+    condition = Q(pk__in=[])
+    for code, _name in settings.LANGUAGES:
+        condition |= filled_in(fields, code)
+    return condition
+
+
+def _partial_date(value, precision: str) -> str | None:
+    """1983, 1983-03 or 1983-03-22: the date cut to what is known of it."""
+    if value is None:
+        return None
+    return value.isoformat()[: {"year": 4, "month": 7}.get(precision, 10)]
+
+
+BODY_FIELDS = [f"body__{field}" for field in Body.REQUIRED_TRANSLATED_FIELDS]
+PERSON_FIELDS = [f"person__{field}" for field in Person.REQUIRED_TRANSLATED_FIELDS]
+
+
+class BodyDataset(Dataset):
+    code = "bodies"
+    title = _("WCO bodies")
+    description = _(
+        "The working bodies of the World Customs Organization described on this site: "
+        "identifier, type, dates of establishment and dissolution, the bodies each reports "
+        "to, and the name, abbreviation, description and page address in each language the "
+        "body is described in."
+    )
+    subject = _("World Customs Organization, committees, working bodies")
+    fields = (
+        Field("id", _("Number of the body, the same in every language"), "integer",
+              lambda b, c: b.pk),
+        Field("slug", _("Stable identifier of the body, used in page addresses"), "string",
+              lambda b, c: b.slug),
+        Field("classification",
+              _("Type: council, commission, committee, sub_committee, working_group or other"),
+              "string", lambda b, c: b.classification),
+        Field("established", _("Date of establishment"), "partial_date",
+              lambda b, c: _partial_date(b.established_on, b.established_precision)),
+        Field("dissolved", _("Date of dissolution; empty while the body works"), "partial_date",
+              lambda b, c: _partial_date(b.dissolved_on, b.dissolved_precision)),
+        Field("reports_to", _("Bodies it reports to (stable identifiers)"), "list",
+              lambda b, c: [parent.slug for parent in b.reports_to.all()]),
+        Field("updated_at", _("Date and time of the last change"), "datetime",
+              lambda b, c: timezone.localtime(b.updated_at)),
+        *_translated_fields(
+            [
+                ("url", _("Address of the body’s page %(in_language)s"), "url", _page_url),
+                ("name", _("Name %(in_language)s"), "string", _translated("name")),
+                ("abbreviation", _("Abbreviation %(in_language)s"), "string",
+                 _translated("abbreviation")),
+                ("description", _("Description %(in_language)s"), "string",
+                 _translated("description")),
+            ],
+            available=lambda body, code: body.is_available_in(code),
+        ),
+    )  # fmt: skip
+
+    def queryset(self):
+        public = _anywhere(Body.REQUIRED_TRANSLATED_FIELDS)
+        parents = Body.objects.filter(public).only("slug").order_by("slug")
+        return Body.objects.filter(public).prefetch_related(
+            Prefetch("reports_to", queryset=parents)
+        )
+
+    def last_change(self):
+        return Body.objects.aggregate(at=Max("updated_at"))["at"]
+
+
+def _approving_session(session, context) -> int | None:
+    """The approving session's id, unless it is of a body with no page (not in the data)."""
+    approved_at = session.report_approved_at
+    return approved_at.pk if approved_at and approved_at.body.available_languages() else None
+
+
+def _session_title(session, code, context):
+    with override(code):
+        return session.title()
+
+
+class SessionDataset(Dataset):
+    code = "sessions"
+    title = _("Sessions of the WCO bodies")
+    description = _(
+        "Sessions of the WCO bodies, and the phases of sessions held in parts: body, "
+        "numbers, dates, format, status, the session that approved the report, and the "
+        "title, venue, summary and page address in each language the body is described in."
+    )
+    subject = _("World Customs Organization, committees, sessions")
+    fields = (
+        Field("id", _("Number of the session or phase, the same in every language"), "integer",
+              lambda s, c: s.pk),
+        Field("body", _("Body that held the session (stable identifier)"), "string",
+              lambda s, c: s.body.slug),
+        Field("number", _("Number of the session; empty for a phase"), "integer",
+              lambda s, c: s.number),
+        Field("second_number", _("Second number, for one meeting that carries two"),
+              "integer", lambda s, c: s.second_number),
+        Field("parent", _("For a phase: the id of the session it is part of"), "integer",
+              lambda s, c: s.parent_id),
+        Field("start_date", _("First day"), "date", lambda s, c: s.start_date),
+        Field("end_date", _("Last day"), "date", lambda s, c: s.end_date),
+        Field("format", _("Format: in_person, virtual or hybrid"), "string",
+              lambda s, c: s.format),
+        Field("status", _("Status: planned, held, postponed or cancelled"), "string",
+              lambda s, c: s.status),
+        Field("report_approved_at",
+              _("The id of the session (of another body) that approved the report"),
+              "integer", _approving_session),
+        Field("updated_at", _("Date and time of the last change"), "datetime",
+              lambda s, c: timezone.localtime(s.updated_at)),
+        *_translated_fields(
+            [
+                ("url", _("Address of the session’s page %(in_language)s"), "url", _page_url),
+                ("title", _("Title %(in_language)s"), "string", _session_title),
+                ("venue", _("Venue %(in_language)s"), "string", _translated("venue")),
+                ("summary", _("Summary %(in_language)s"), "string", _translated("summary")),
+            ],
+            available=lambda session, code: session.body.is_available_in(code),
+        ),
+    )  # fmt: skip
+
+    def queryset(self):
+        return (
+            Session.objects.filter(_anywhere(BODY_FIELDS))
+            .select_related("body", "parent__body", "report_approved_at__body")
+            .order_by("start_date", "pk")
+        )
+
+    def last_change(self):
+        found = Session.objects.aggregate(at=Max("updated_at"), body_at=Max("body__updated_at"))
+        return _latest(*found.values())
+
+
+def _term_public_anywhere() -> Q:
+    condition = Q(pk__in=[])
+    for code, _name in settings.LANGUAGES:
+        condition |= filled_in(PERSON_FIELDS, code) & filled_in(
+            [f"post__{field}" for field in BODY_FIELDS], code
+        )
+    return condition
+
+
+def _person_value(value):
+    def get(term, code, context):
+        return value(term.person, code, context)
+
+    return get
+
+
+class TermDataset(Dataset):
+    code = "terms"
+    title = _("Terms of office in the WCO bodies")
+    description = _(
+        "Who held the posts of Chair, Vice-Chair and Rapporteur of the WCO bodies, and when: "
+        "person, post, body, dates, the session that elected the person, whether the post "
+        "was held in an acting capacity, and the person’s name and page address in each "
+        "language."
+    )
+    subject = _("World Customs Organization, committees, chairs, office holders")
+    fields = (
+        Field("id", _("Number of the term of office"), "integer", lambda t, c: t.pk),
+        Field("person", _("Number of the person, the same in all their terms"), "integer",
+              lambda t, c: t.person_id),
+        Field("post", _("Number of the post"), "integer", lambda t, c: t.post_id),
+        Field("role", _("Post: chair, vice_chair or rapporteur"), "string",
+              lambda t, c: t.post.role),
+        Field("body", _("Body (stable identifier)"), "string", lambda t, c: t.post.body.slug),
+        Field("start_date", _("First day in office"), "date", lambda t, c: t.start_date),
+        Field("end_date",
+              _("The day the successor took over (no longer part of the term); empty while "
+                "in office"),
+              "date", lambda t, c: t.end_date),
+        Field("elected_at", _("The id of the session that elected the person"), "integer",
+              lambda t, c: t.elected_at_id),
+        Field("elected_at_number", _("Number of that session"), "integer",
+              lambda t, c: t.elected_at.number if t.elected_at_id else None),
+        Field("acting", _("Whether the post was held in an acting capacity"), "boolean",
+              lambda t, c: t.acting),
+        Field("updated_at", _("Date and time of the last change"), "datetime",
+              lambda t, c: timezone.localtime(t.updated_at)),
+        *_translated_fields(
+            [
+                ("person_name", _("Name of the person %(in_language)s"), "string",
+                 _person_value(_translated("name"))),
+                ("person_url", _("Address of the person’s page %(in_language)s"), "url",
+                 _person_value(_page_url)),
+            ],
+            available=lambda term, code: term.person.is_available_in(code),
+        ),
+    )  # fmt: skip
+
+    def queryset(self):
+        return (
+            Term.objects.filter(_term_public_anywhere())
+            .select_related("person", "post__body", "elected_at")
+            .order_by("start_date", "pk")
+        )
+
+    def last_change(self):
+        # (Aliases that are not field names: an alias "post" would shadow the relation.)
+        found = Term.objects.aggregate(
+            term_at=Max("updated_at"),
+            person_at=Max("person__updated_at"),
+            post_at=Max("post__updated_at"),
+            body_at=Max("post__body__updated_at"),
+            session_at=Max("elected_at__updated_at"),
+        )
+        return _latest(*found.values())
+
+
 # Every dataset, in the order of the registry.
-DATASETS: list[Dataset] = [ArticleDataset()]
+DATASETS: list[Dataset] = [ArticleDataset(), BodyDataset(), SessionDataset(), TermDataset()]
 
 
 def get_dataset(identifier: str) -> Dataset | None:

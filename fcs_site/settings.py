@@ -350,7 +350,8 @@ FCS_SERVICE_LINKS = [
 # Site search: PostgreSQL cancels a search query after this many milliseconds.
 FCS_SEARCH_TIMEOUT_MS = env_int("FCS_SEARCH_TIMEOUT_MS", 2000)
 
-# Feeds and the sitemap are served from the cache for this many seconds.
+# Feeds and the sitemap are served from the cache for at most this many seconds (a change
+# to published content makes them fresh at once: fcs_site.cache.versioned_cache_page).
 FCS_FEED_CACHE_SECONDS = env_int("FCS_FEED_CACHE_SECONDS", 300)
 FCS_FEED_ITEMS = 30
 # Past this many URLs, /sitemap.xml becomes a sitemap index (the protocol's limit).

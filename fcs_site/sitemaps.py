@@ -1,24 +1,29 @@
 """sitemap.xml (with hreflang alternates where a page exists in both languages) and robots.txt.
 
 `/sitemap.xml` is one sitemap while the site has at most `FCS_SITEMAP_LIMIT` (50 000) URLs,
-and a sitemap index of per-section, paginated sitemaps beyond that. A new section (bodies,
-sessions) is a `TranslatedSitemap` subclass added to `SECTIONS`.
+and a sitemap index of per-section, paginated sitemaps beyond that. A new section is a
+`TranslatedSitemap` subclass added to `SECTIONS`.
+
+Each lists exactly the pages that answer 200: public articles, and the committees
+registry's bodies, sessions (not their phases, which have no page of their own) and people,
+each in the languages it is available in.
 """
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Q, Value
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
+from committees.models import Body, Person, Session, filled_in
 from news.models import Article, Rubric, Topic
 
 from . import opendata
+from .cache import versioned_cache_page
 
 
 def language_codes() -> list[str]:
@@ -69,10 +74,14 @@ class ArticleSitemap(TranslatedSitemap):
         return self.queryset()
 
     def url_count(self):
-        queryset = self.queryset()
-        return sum(
-            queryset.filter(**{f"available_{code}": True}).count() for code in language_codes()
+        """The article pages, counted per language in one query."""
+        counts = self.queryset().aggregate(
+            **{
+                code: Count("pk", filter=Q(**{f"available_{code}": True}))
+                for code in language_codes()
+            }
         )
+        return sum(counts.values())
 
     def get_languages_for_item(self, item):
         return [code for code in language_codes() if getattr(item, f"available_{code}")]
@@ -84,17 +93,77 @@ class ArticleSitemap(TranslatedSitemap):
         return max(item.updated_at, item.published_at)
 
 
+def _available_anywhere(fields) -> Q:
+    condition = Q(pk__in=[])
+    for code in language_codes():
+        condition |= filled_in(fields, code)
+    return condition
+
+
+class RegistrySitemap(TranslatedSitemap):
+    """A section of the committees registry: few enough rows to read in one query."""
+
+    def queryset(self):
+        raise NotImplementedError
+
+    @cached_property
+    def rows(self) -> list:
+        return list(self.queryset())
+
+    def items(self):
+        return self.rows
+
+    def get_languages_for_item(self, item):
+        return item.available_languages()
+
+    def location(self, item):
+        return item.get_absolute_url(translation.get_language())
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class BodySitemap(RegistrySitemap):
+    def queryset(self):
+        return Body.objects.filter(_available_anywhere(Body.REQUIRED_TRANSLATED_FIELDS))
+
+
+class SessionSitemap(RegistrySitemap):
+    def queryset(self):
+        body_fields = [f"body__{field}" for field in Body.REQUIRED_TRANSLATED_FIELDS]
+        return (
+            Session.objects.numbered()
+            .filter(_available_anywhere(body_fields))
+            .select_related("body")
+            .order_by("body__position", "body__slug", "start_date", "pk")
+        )
+
+
+class PersonSitemap(RegistrySitemap):
+    def queryset(self):
+        return Person.objects.filter(_available_anywhere(Person.REQUIRED_TRANSLATED_FIELDS))
+
+
 class PageSitemap(TranslatedSitemap):
     """Lists and other pages that exist in every language."""
 
     @cached_property
     def pages(self):
         pages = [("home", {}), ("news:article_list", {}), ("feeds:index", {})]
+        pages += [("committees:body_list", {})]
         pages += [("opendata:index", {})]
         pages += [("opendata:dataset", {"identifier": d.identifier}) for d in opendata.DATASETS]
-        for url_name, model in (("news:rubric", Rubric), ("news:topic", Topic)):
-            slugs = model.objects.order_by("slug").values_list("slug", flat=True)
-            pages += [(url_name, {"slug": slug}) for slug in slugs]
+        # Rubrics and topics in one query.
+        slugs = [
+            model.objects.annotate(url_name=Value(url_name, output_field=CharField()))
+            .values_list("url_name", "slug")
+            .order_by()
+            for url_name, model in (("news:rubric", Rubric), ("news:topic", Topic))
+        ]
+        pages += [
+            (url_name, {"slug": slug})
+            for url_name, slug in slugs[0].union(*slugs[1:], all=True).order_by("url_name", "slug")
+        ]
         return pages
 
     def items(self):
@@ -105,7 +174,13 @@ class PageSitemap(TranslatedSitemap):
         return reverse(name, kwargs=kwargs)
 
 
-SECTIONS = {"pages": PageSitemap, "news": ArticleSitemap}
+SECTIONS = {
+    "pages": PageSitemap,
+    "news": ArticleSitemap,
+    "bodies": BodySitemap,
+    "sessions": SessionSitemap,
+    "people": PersonSitemap,
+}
 
 
 def _sitemaps() -> dict:
@@ -113,7 +188,7 @@ def _sitemaps() -> dict:
 
 
 @require_safe
-@cache_page(settings.FCS_FEED_CACHE_SECONDS)
+@versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
 def sitemap(request):
     sitemaps = _sitemaps()
     if sum(s.url_count() for s in sitemaps.values()) <= settings.FCS_SITEMAP_LIMIT:
@@ -122,7 +197,7 @@ def sitemap(request):
 
 
 @require_safe
-@cache_page(settings.FCS_FEED_CACHE_SECONDS)
+@versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
 def sitemap_section(request, section):
     if section not in SECTIONS:
         raise Http404

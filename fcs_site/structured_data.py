@@ -1,4 +1,5 @@
-"""schema.org JSON-LD for the page head: NewsArticle for articles, Event for sessions.
+"""schema.org JSON-LD for the page head: NewsArticle for articles, Event for sessions,
+GovernmentOrganization for WCO bodies.
 
 Each builder returns a plain dict; the `json_ld` template tag writes it as a
 ``<script type="application/ld+json">`` data block (not executed, so a strict CSP needs no
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from news.search_index import html_to_text
 
@@ -128,6 +130,98 @@ def event(
         data["location"] = locations[0] if len(locations) == 1 else locations
     if organizer:
         data["organizer"] = organizer
+    return data
+
+
+# Session.Format and Session.Status → the `attendance` and `status` of `event()`. A session
+# held took place as scheduled: schema.org has no "happened" status.
+SESSION_ATTENDANCE = {"in_person": "offline", "virtual": "online", "hybrid": "mixed"}
+SESSION_STATUS = {
+    "planned": "scheduled",
+    "held": "scheduled",
+    "postponed": "postponed",
+    "cancelled": "cancelled",
+}
+WCO_URL = "https://www.wcoomd.org/"
+
+
+def world_customs_organization() -> dict:
+    return {"@type": "Organization", "name": _("World Customs Organization"), "url": WCO_URL}
+
+
+def _partial_date(value, precision: str) -> str:
+    """An ISO 8601 date cut to what is known: 1983, 1983-03 or 1983-03-22."""
+    return value.isoformat()[: {"year": 4, "month": 7}.get(precision, 10)]
+
+
+def body_reference(body, request, language: str) -> dict:
+    """A WCO body as schema.org names it inside another item (an event's organizer)."""
+    return {
+        "@type": "GovernmentOrganization",
+        "name": body.title,
+        "url": request.build_absolute_uri(body.get_absolute_url(language)),
+    }
+
+
+def government_organization(body, request, language: str, reports_to=()) -> dict:
+    """The body page's item: the body, with the bodies it reports to as its parents."""
+    with translation.override(language):
+        data = {"@context": "https://schema.org", **body_reference(body, request, language)}
+        if body.abbreviation:
+            data["alternateName"] = body.abbreviation
+        if body.description:
+            data["description"] = _truncate(body.description, DESCRIPTION_MAX)
+        if body.established_on:
+            data["foundingDate"] = _partial_date(body.established_on, body.established_precision)
+        if body.dissolved_on:
+            data["dissolutionDate"] = _partial_date(body.dissolved_on, body.dissolved_precision)
+        parents = [body_reference(parent, request, language) for parent in reports_to]
+        data["parentOrganization"] = parents or world_customs_organization()
+        data["inLanguage"] = language
+    return data
+
+
+def _session_event(session, url: str, language: str, name: str, **extra) -> dict:
+    venue = getattr(session, f"venue_{language}", "") or ""
+    return event(
+        name=name,
+        url=url,
+        start=session.start_date,
+        end=session.end_date,
+        language=language,
+        attendance=SESSION_ATTENDANCE.get(session.format, "offline"),
+        location_name=venue,
+        location_address=venue,
+        status=SESSION_STATUS.get(session.status, "scheduled"),
+        **extra,
+    )
+
+
+def session_event(session, request, language: str, phases=()) -> dict:
+    """The session page's item: an Event organised by the body; its phases as sub-events.
+
+    `phases` are (phase, label) pairs, as the session page shows them.
+    """
+    with translation.override(language):
+        url = request.build_absolute_uri(session.get_absolute_url(language))
+        name = session.title()
+        summary = getattr(session, f"summary_{language}", "") or ""
+        data = _session_event(
+            session,
+            url,
+            language,
+            name,
+            description=summary or f"{name}: {session.dates_display(language)}",
+            organizer=body_reference(session.body, request, language),
+        )
+        sub_events = []
+        for phase, label in phases:
+            phase_url = f"{url}#phase-{phase.pk}"
+            sub_event = _session_event(phase, phase_url, language, f"{name}. {label}")
+            del sub_event["@context"]
+            sub_events.append(sub_event)
+        if sub_events:
+            data["subEvent"] = sub_events
     return data
 
 

@@ -42,3 +42,27 @@ def lead_photo_for_preview(article, request):
     if article is None:
         return None
     return article.lead_photo_rendition(width=1200, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def session_json_ld(context, session, phases=()):
+    """schema.org Event for a session page; `phases` are the page's (phase, label) pairs."""
+    request = context.get("request")
+    if request is None or session is None:
+        return ""
+    return structured_data.json_ld_script(
+        structured_data.session_event(session, request, get_language(), phases=phases or ())
+    )
+
+
+@register.simple_tag(takes_context=True)
+def body_json_ld(context, body, reports_to=()):
+    """schema.org GovernmentOrganization for a WCO body's page."""
+    request = context.get("request")
+    if request is None or body is None:
+        return ""
+    return structured_data.json_ld_script(
+        structured_data.government_organization(
+            body, request, get_language(), reports_to=reports_to or ()
+        )
+    )

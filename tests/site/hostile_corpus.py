@@ -248,16 +248,29 @@ def _topic_feed(language):
     return [{**kwargs, "fmt": fmt} for kwargs in _topic(language) for fmt in ("rss", "atom")]
 
 
+@sample("feeds:body")
+def _body_feed(language):
+    from tests.factories import ArticleFactory, SessionFactory
+
+    session = SessionFactory()
+    ArticleFactory().bodies.add(session.body)
+    ArticleFactory().sessions.add(session)
+    return [{"slug": session.body.slug, "fmt": fmt} for fmt in ("rss", "atom")]
+
+
 @sample("opendata:registry")
 def _opendata_registry(language):
     return [{"fmt": "csv"}, {"fmt": "json"}]
 
 
 def _datasets():
+    """Every dataset, each with data (so that it has a current version)."""
     from fcs_site.opendata import DATASETS
-    from tests.factories import ArticleFactory
+    from tests.factories import ArticleFactory, PhaseFactory, TermFactory
 
     ArticleFactory()
+    phase = PhaseFactory()
+    TermFactory(post__body=phase.body, elected_at=phase.parent)
     return DATASETS
 
 

@@ -115,15 +115,30 @@ def test_feed_has_at_most_thirty_items(client, settings):
     assert len(feed.entries) == settings.FCS_FEED_ITEMS == 30
 
 
-def test_feeds_are_served_from_the_cache(client, article, django_assert_num_queries):
+def test_feeds_are_served_from_the_cache_until_the_content_changes(
+    client, article, django_assert_num_queries
+):
     parse(client, "/en/feeds/news.rss")
-    ArticleFactory(title_en="Published a moment later")
     with django_assert_num_queries(0):
         _response, feed = parse(client, "/en/feeds/news.rss")
     assert [e.title for e in feed.entries] == [article.title_en]
-    # The cache is per language.
+    # A new article shows at once, in every language: no feed waits for a timeout.
+    ArticleFactory(title_en="Published a moment later")
+    _response, feed = parse(client, "/en/feeds/news.rss")
+    assert [e.title for e in feed.entries] == ["Published a moment later", article.title_en]
     _response, ru = parse(client, "/ru/feeds/news.rss")
     assert len(ru.entries) == 2
+
+
+def test_feeds_cached_without_the_page_cache_still_follow_the_content(client, settings, article):
+    """Staff (with a session) and deployments with the page cache off get the feed's own
+    cache, which is versioned too."""
+    settings.FCS_PAGE_CACHE_SECONDS = 0
+    parse(client, "/en/feeds/news.atom")
+    article.title_en = "Corrected headline"
+    article.save()
+    _response, feed = parse(client, "/en/feeds/news.atom")
+    assert [e.title for e in feed.entries] == ["Corrected headline"]
 
 
 @pytest.mark.parametrize("size", [2, 12])
