@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
@@ -157,12 +158,25 @@ def _unprefixed(path: str) -> str:
 
 
 def is_excluded(path: str) -> bool:
-    """Whether the page cache leaves `path` alone entirely (the admin, previews...)."""
+    """Whether the page cache leaves `path` alone entirely (the admin, previews, static
+    files and media, which WhiteNoise and the media server answer)."""
+    if path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+        return True
     stripped = _unprefixed(path)
     return any(
         path.startswith(prefix) or stripped.startswith(prefix)
         for prefix in settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES
     )
+
+
+def _has_valid_host(request) -> bool:
+    """A request for a host not in ALLOWED_HOSTS is left to the middleware below, which
+    answers it (400) with the site's security headers."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
 
 
 def may_use_cache(request) -> bool:
@@ -217,8 +231,8 @@ def _thaw(frozen) -> HttpResponse:
 class PageCacheMiddleware:
     """Serves anonymous GET and HEAD requests from the shared cache.
 
-    Place it right after WhiteNoise (and after any middleware that sets
-    `request.accessibility`): a hit then skips sessions, CSRF and the view. It sets
+    Place it first (after only the middleware that sets `request.accessibility`): a hit
+    then skips everything else, and is stored with the headers the rest gave it. It sets
     `request.content_version` for views that cache data of their own (list counts).
     """
 
@@ -226,7 +240,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or is_excluded(request.path_info):
+        if (
+            request.method not in ("GET", "HEAD")
+            or is_excluded(request.path_info)
+            or not _has_valid_host(request)
+        ):
             return self.get_response(request)
         usable = may_use_cache(request)
         key = None

@@ -85,16 +85,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before the page cache: the visitor's normalised profile is part of the cache key.
+    "fcs_site.accessibility.middleware.AccessibilityMiddleware",
+    # First of the rest: a cached page is answered before anything else runs. It was stored
+    # with the headers the middleware below gave it (HSTS, CSP, X-Frame-Options...), and
+    # only 200 answers are stored, so every error page still goes through them all.
+    "fcs_site.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the others, so that responses made from an exception in them get it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fcs_site.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before the page cache: the visitor's normalised profile is part of the cache key.
-    "fcs_site.accessibility.middleware.AccessibilityMiddleware",
-    # Right after WhiteNoise: a cached page skips everything below (see fcs_site/cache.py).
-    "fcs_site.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
