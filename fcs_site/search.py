@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from committees.models import Body, Person, Session, Term
 from news.models import Article
@@ -392,7 +391,7 @@ class ArticleSource(SearchSource):
 
 class BodySource(SearchSource):
     key = "bodies"
-    label = pgettext_lazy("search result kind", "WCO bodies")
+    label = _("WCO bodies")
     model = Body
     snippet_fields = (("description", False),)
     display_fields = ("id", "slug", "name_{language}", "abbreviation_{language}")
@@ -417,7 +416,7 @@ class SessionSource(SearchSource):
     """Numbered sessions; the phases of a session are shown on its page, not as results."""
 
     key = "sessions"
-    label = pgettext_lazy("search result kind", "Sessions")
+    label = _("Sessions")
     model = Session
     date_field = "start_date"
     snippet_fields = (("venue", False), ("summary", False))
@@ -456,7 +455,7 @@ class PersonSource(SearchSource):
     """People; with the body filter, those who hold or held a post of that body."""
 
     key = "people"
-    label = pgettext_lazy("search result kind", "People")
+    label = _("People")
     model = Person
     title_field = "name"
     snippet_fields = (("position", False), ("organisation", False), ("country", False))
