@@ -63,10 +63,12 @@ def session_title(session, body, language: str) -> str:
 
 
 def session_documents(session, body) -> Documents:
-    """The title (A), the body's name and abbreviation and the venue (B), the summary (C).
+    """The title and the numbers (A), the body's abbreviation and the venue (B), the summary (C).
 
-    `body` is the session's body, passed separately so that re-indexing a body's sessions
-    needs no query per session.
+    The title already holds the body's name (in the genitive in Russian): its name is not
+    added again, so that a search for the name ranks the body above its sessions. `body` is
+    the session's body, passed separately so that re-indexing a body's sessions needs no
+    query per session.
     """
     documents = {}
     for language in CONFIGS:
@@ -78,7 +80,8 @@ def session_documents(session, body) -> Documents:
             continue
         documents[language] = [
             (session_title(session, body, language), "A"),
-            (_value(body, "name", language), "B"),
+            # The numbers on their own: English writes "41st", a word that "41" does not find.
+            (" ".join(str(n) for n in (session.number, session.second_number) if n), "A"),
             (_value(body, "abbreviation", language), "B"),
             (_value(session, "venue", language), "B"),
             (_value(session, "summary", language), "C"),

@@ -112,6 +112,7 @@ def test_a_session_is_found_by_its_number(ec, session):
     SessionFactory(body=ec, number=42)
     assert found("41 правоприменению") == [("sessions", session.pk)]
     assert found("41st enforcement", "en") == [("sessions", session.pk)]
+    assert found("EC 41", "en") == [("sessions", session.pk)]
 
 
 def test_rows_unavailable_in_the_language_are_not_found():
