@@ -11,6 +11,7 @@ a `SearchSource` in `SOURCES`. The sources are searched together, in a number of
 does not depend on how many there are (see `_Backend`).
 """
 
+import json
 import math
 import re
 from contextlib import contextmanager
@@ -22,8 +23,19 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
-from django.db.models import DateTimeField, F, FloatField, Func, IntegerField, TextField, Value
-from django.db.models.functions import Cast, JSONObject, NullIf
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    JSONField,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, JSONObject, NullIf
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -340,6 +352,15 @@ class SearchSource:
     def title_text(self, obj, language: str) -> str:
         return getattr(obj, f"{self.title_field}_{language}") or ""
 
+    def hit_data(self, language: str):
+        """What the title needs beyond the row's own columns, read with the hits (JSON)."""
+        return Value(None, output_field=JSONField())
+
+    # PostgreSQL
+    def title_expression(self, language: str, hit_data: dict):
+        """The plain-text title as SQL; `hit_data` maps the page's ids to their `hit_data`."""
+        return Translate(F(f"{self.title_field}_{language}"))
+
     def snippet_text(self, obj, language: str) -> str:
         parts = []
         for name, is_html in self.snippet_fields:
@@ -351,7 +372,6 @@ class SearchSource:
     def snippet_has_html(self) -> bool:
         return any(is_html for _name, is_html in self.snippet_fields)
 
-    # PostgreSQL
     def snippet_expression(self, language: str):
         parts = []
         for name, is_html in self.snippet_fields:
@@ -411,6 +431,25 @@ class BodySource(SearchSource):
         abbreviation = getattr(obj, f"abbreviation_{language}") or ""
         return f"{name} ({abbreviation})" if abbreviation else name
 
+    def title_expression(self, language, hit_data):
+        abbreviation = F(f"abbreviation_{language}")
+        return Translate(
+            Concat(
+                F(f"name_{language}"),
+                Case(
+                    When(
+                        **{f"abbreviation_{language}__gt": ""},
+                        then=Concat(
+                            Value(" ("), abbreviation, Value(")"), output_field=TextField()
+                        ),
+                    ),
+                    default=Value(""),
+                    output_field=TextField(),
+                ),
+                output_field=TextField(),
+            )
+        )
+
 
 class SessionSource(SearchSource):
     """Numbered sessions; the phases of a session are shown on its page, not as results."""
@@ -446,6 +485,32 @@ class SessionSource(SearchSource):
 
     def title_text(self, obj, language):
         return session_title(obj, obj.body, language)
+
+    def hit_data(self, language):
+        return JSONObject(
+            number=F("number"),
+            second_number=F("second_number"),
+            name=F(f"body__name_{language}"),
+            genitive=F(f"body__name_genitive_{language}"),
+        )
+
+    def title_expression(self, language, hit_data):
+        # The title is made in Python (no column holds it) from what the hits query read.
+        titles = [
+            When(
+                pk=pk,
+                then=Value(
+                    Session.title_in(
+                        language,
+                        number=data["number"],
+                        second_number=data["second_number"],
+                        body_genitive=data["genitive"] or data["name"] or "",
+                    )
+                ),
+            )
+            for pk, data in hit_data.items()
+        ]
+        return Translate(Case(*titles, default=Value(""), output_field=TextField()))
 
     def date_display(self, obj, language):
         return obj.dates_display(language)
@@ -546,10 +611,15 @@ def _instance(model, data: dict, using: str):
 
 
 # A page of results is read in a fixed number of queries, whatever the number of sources:
-# one for the page's hits and the total (a UNION ALL over the sources), one for the rows
-# shown (another UNION ALL, each row as JSON), and on PostgreSQL one for the highlighted
-# titles (a session's title is made in Python from its number and its body's name).
-HIT_COLUMNS = ("search_source", "search_pk", "search_rank", "search_time")
+# one for the page's hits and the total (a UNION ALL over the sources), and one for the rows
+# shown (another UNION ALL, each row as JSON, with its highlighted title and fragment on
+# PostgreSQL). What a title needs beyond its row's columns comes with the hits: a session's
+# title is made in Python from its numbers and its body's name.
+HIT_COLUMNS = ("search_source", "search_pk", "search_rank", "search_time", "search_data")
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class _Backend:
@@ -570,14 +640,15 @@ class _Backend:
     def rank(self, source: SearchSource):
         return Value(0.0, output_field=FloatField())
 
+    def title(self, source: SearchSource, hit_data: dict):
+        return Value("", output_field=TextField())
+
     def snippet(self, source: SearchSource):
         return Value("", output_field=TextField())
 
     def hits(self, matched: list, offset: int, limit: int) -> tuple[int, list[tuple]]:
-        """The total and the (source index, pk, rank) of `limit` best matches after `offset`.
-
-        `matched` holds (source index, source, queryset of matching rows).
-        """
+        """The total, and (source index, pk, rank, data) of the `limit` best matches after
+        `offset`. `matched` holds (source index, source, queryset of matching rows)."""
         branches = [
             queryset.order_by()
             .annotate(
@@ -585,53 +656,84 @@ class _Backend:
                 search_pk=F("pk"),
                 search_rank=self.rank(source),
                 search_time=source.sort_time(),
+                search_data=source.hit_data(self.language),
             )
             .values_list(*HIT_COLUMNS)
             for index, source, queryset in matched
         ]
         combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
         sql, params = combined.query.get_compiler(self.using).as_sql()
-        source, pk, rank, moment = (self.connection.ops.quote_name(c) for c in HIT_COLUMNS)
+        source, pk, rank, moment, data = (self.connection.ops.quote_name(c) for c in HIT_COLUMNS)
         # Equal ranks (always, in the fallback): undated bodies and people first, then the
         # newest, then in the order of SOURCES.
         statement = (
-            f"SELECT {source}, {pk}, {rank}, COUNT(*) OVER () FROM ({sql}) hits "
+            f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER () FROM ({sql}) hits "
             f"ORDER BY {rank} DESC, {moment} DESC NULLS FIRST, {source}, {pk} DESC "
             "LIMIT %s OFFSET %s"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(statement, [*params, limit, offset])
             rows = cursor.fetchall()
-        total = rows[0][3] if rows else 0
-        return total, [(row[0], row[1], row[2]) for row in rows]
+        total = rows[0][4] if rows else 0
+        return total, [(row[0], row[1], row[2], _json(row[3])) for row in rows]
 
-    def rows(self, wanted: dict, sources) -> dict:
-        """{(source index, pk): (object, snippet from the database)} for `wanted`
-        ({source index: [pk, ...]}), in one query."""
+    def rows(self, hits: list, sources) -> dict:
+        """{(source index, pk): (object, title, snippet)} for `hits`, in one query (title and
+        snippet highlighted by the database, or empty when Python does it)."""
+        wanted: dict[int, dict] = {}
+        for index, pk, _rank, data in hits:
+            wanted.setdefault(index, {})[pk] = data
         with_snippet = self.name != "postgresql"
         branches = []
-        for index, pks in wanted.items():
+        for index, hit_data in wanted.items():
             source = sources[index]
             fields = source.fields(self.language, with_snippet=with_snippet)
             branches.append(
                 source.detail_queryset()
-                .filter(pk__in=pks)
+                .filter(pk__in=list(hit_data))
                 .order_by()
                 .annotate(
                     search_source=Value(index, output_field=IntegerField()),
                     search_pk=F("pk"),
                     search_data=JSONObject(**{name: F(name) for name in fields}),
+                    search_title=self.title(source, hit_data),
                     search_snippet=self.snippet(source),
                 )
-                .values_list("search_source", "search_pk", "search_data", "search_snippet")
+                .values_list(
+                    "search_source", "search_pk", "search_data", "search_title", "search_snippet"
+                )
             )
         combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
         found = {}
-        for index, pk, data, snippet in combined.using(self.using):
-            found[(index, pk)] = (_instance(sources[index].model, data, self.using), snippet)
+        for index, pk, data, title, snippet in combined.using(self.using):
+            obj = _instance(sources[index].model, data, self.using)
+            found[(index, pk)] = (obj, title, snippet)
         return found
 
     def results(self, hits: list, sources) -> list["SearchResult"]:
+        rows = self.rows(hits, sources)
+        results = []
+        for index, pk, rank, _data in hits:
+            if (index, pk) not in rows:
+                continue  # deleted between the two queries
+            obj, title, snippet = rows[(index, pk)]
+            source = sources[index]
+            title, snippet = self.highlighted(source, obj, title, snippet)
+            results.append(
+                SearchResult(
+                    source=source,
+                    obj=obj,
+                    title=title,
+                    snippet=snippet,
+                    url=source.url(obj, self.language),
+                    date=source.date(obj),
+                    date_text=source.date_display(obj, self.language),
+                    rank=rank if self.name == "postgresql" else None,
+                )
+            )
+        return results
+
+    def highlighted(self, source, obj, title, snippet) -> tuple[SafeString, SafeString]:
         raise NotImplementedError
 
 
@@ -651,6 +753,16 @@ class _PostgresBackend(_Backend):
     def rank(self, source):
         return SearchRank(F(f"search_{self.language}"), self.search_query)
 
+    def title(self, source, hit_data):
+        return SearchHeadline(
+            source.title_expression(self.language, hit_data),
+            self.search_query,
+            config=self.config,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            highlight_all=True,
+        )
+
     def snippet(self, source):
         return SearchHeadline(
             source.snippet_expression(self.language),
@@ -664,49 +776,11 @@ class _PostgresBackend(_Backend):
             fragment_delimiter=" … ",
         )
 
-    def headlines(self, texts: list[str]) -> list[str]:
-        """`texts` with every word that matches the query marked, in one query."""
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT ts_headline(%s::regconfig, text, websearch_to_tsquery(%s::regconfig, %s),"
-                " %s) FROM unnest(%s::text[]) WITH ORDINALITY AS titles(text, position)"
-                " ORDER BY position",
-                [self.config, self.config, yo_to_ye(self.query), options, texts],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    def results(self, hits, sources):
-        wanted = {}
-        for index, pk, _rank in hits:
-            wanted.setdefault(index, []).append(pk)
-        rows = self.rows(wanted, sources)
-        shown = [(hit, rows[hit[:2]]) for hit in hits if hit[:2] in rows]
-        titles = self.headlines(
-            [
-                yo_to_ye(sources[index].title_text(obj, self.language))
-                for (index, _pk, _rank), (obj, _snippet) in shown
-            ]
-        )
-        results = []
-        for ((index, _pk, rank), (obj, snippet)), title in zip(shown, titles, strict=True):
-            source = sources[index]
-            # The HTML parts of a fragment still hold entities (&amp;): decode them once,
-            # then escape everything.
-            snippet = unescape(snippet or "") if source.snippet_has_html else snippet or ""
-            results.append(
-                SearchResult(
-                    source=source,
-                    obj=obj,
-                    title=marked(title),
-                    snippet=marked(snippet),
-                    url=source.url(obj, self.language),
-                    date=source.date(obj),
-                    date_text=source.date_display(obj, self.language),
-                    rank=rank,
-                )
-            )
-        return results
+    def highlighted(self, source, obj, title, snippet):
+        # The HTML parts of a fragment still hold entities (&amp;): decode them once, then
+        # escape everything.
+        snippet = unescape(snippet or "") if source.snippet_has_html else snippet or ""
+        return marked(title or ""), marked(snippet)
 
 
 class _FallbackBackend(_Backend):
@@ -724,31 +798,11 @@ class _FallbackBackend(_Backend):
             queryset = queryset.filter(**{f"search_text_{self.language}__contains": term})
         return queryset
 
-    def results(self, hits, sources):
-        wanted = {}
-        for index, pk, _rank in hits:
-            wanted.setdefault(index, []).append(pk)
-        rows = self.rows(wanted, sources)
-        results = []
-        for index, pk, _rank in hits:
-            if (index, pk) not in rows:
-                continue
-            obj, _snippet = rows[(index, pk)]
-            source = sources[index]
-            results.append(
-                SearchResult(
-                    source=source,
-                    obj=obj,
-                    title=highlight_terms(source.title_text(obj, self.language), self.terms),
-                    snippet=highlight_terms(
-                        source.snippet_text(obj, self.language), self.terms, window=240
-                    ),
-                    url=source.url(obj, self.language),
-                    date=source.date(obj),
-                    date_text=source.date_display(obj, self.language),
-                )
-            )
-        return results
+    def highlighted(self, source, obj, title, snippet):
+        return (
+            highlight_terms(source.title_text(obj, self.language), self.terms),
+            highlight_terms(source.snippet_text(obj, self.language), self.terms, window=240),
+        )
 
 
 def search(

@@ -126,9 +126,11 @@ PUBLIC_PAGES = [
     # Bodies, sessions and people among the results, and the body filter set.
     PublicPage(
         "search committees",
-        lambda site, lang: reverse("search")
-        + ("?q=комитет" if lang == "ru" else "?q=committee")
-        + f"&body={site.body.slug}",
+        lambda site, lang: (
+            reverse("search")
+            + ("?q=комитет" if lang == "ru" else "?q=committee")
+            + f"&body={site.body.slug}"
+        ),
         every_scheme=False,
     ),
     PublicPage("feeds", lambda site, lang: reverse("feeds:index"), every_scheme=False),
