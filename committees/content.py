@@ -15,6 +15,14 @@ def content_changed() -> None:
     transaction.on_commit(changed)
 
 
+def row_saved(instance, *, using: str) -> None:
+    """Let the project fill what it derives from a saved row (the site search's columns):
+    the function named in settings (FCS_CONTENT_SAVED), which committees does not import."""
+    hook = getattr(settings, "FCS_CONTENT_SAVED", "")
+    if hook:
+        import_string(hook)(instance, using=using)
+
+
 class ContentQuerySet(models.QuerySet):
     """Bulk writes (`update()`, the admin's "delete selected") also mark content changed."""
 
@@ -34,6 +42,7 @@ class PublicContent:
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        row_saved(self, using=kwargs.get("using") or self._state.db)
         content_changed()
 
     def delete(self, *args, **kwargs):

@@ -7,6 +7,7 @@ post, Session ~ popolo:Event, Delegation ~ a person's attendance of an event for
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -157,6 +158,12 @@ class Body(PublicContent, TranslatedAvailability, models.Model):
         _("position"), default=0, help_text=_("Order among bodies at the same level.")
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Derived for the site search, which fcs_site owns and keeps current after each save
+    # (fcs_site/committees_index.py); never edited by hand.
+    search_ru = SearchVectorField(null=True, editable=False)
+    search_en = SearchVectorField(null=True, editable=False)
+    search_text_ru = models.TextField(default="", editable=False)
+    search_text_en = models.TextField(default="", editable=False)
 
     objects = BodyQuerySet.as_manager()
 
@@ -333,6 +340,12 @@ class Session(PublicContent, models.Model):
         help_text=_("The session of another body (usually the Council) that approved this report."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Derived for the site search, which fcs_site owns and keeps current after each save
+    # (fcs_site/committees_index.py); never edited by hand.
+    search_ru = SearchVectorField(null=True, editable=False)
+    search_en = SearchVectorField(null=True, editable=False)
+    search_text_ru = models.TextField(default="", editable=False)
+    search_text_en = models.TextField(default="", editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -414,6 +427,16 @@ class Session(PublicContent, models.Model):
         """41st session of the WCO Enforcement Committee, «41-я сессия Комитета…» (in `case`)."""
         numbers = self.numbers_display(case)
         return _TITLES[case]() % {"ordinal": numbers, "body": self.body.genitive}
+
+    @staticmethod
+    def title_in(
+        language: str, *, number: int, second_number: int | None, body_genitive: str
+    ) -> str:
+        """The nominative title in `language` from plain values (for search documents, which
+        are also built from the historical models of migrations)."""
+        with translation.override(language):
+            numbers = ordinals.ordinal_pair(number, second_number, language)
+            return _TITLES[ordinals.NOMINATIVE]() % {"ordinal": numbers, "body": body_genitive}
 
     def phase_title(self, position: int) -> str:
         """Part 1, «Часть 1»: the label of the `position`-th phase of a session."""
@@ -555,6 +578,12 @@ class Person(PublicContent, TranslatedAvailability, models.Model):
         ),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Derived for the site search, which fcs_site owns and keeps current after each save
+    # (fcs_site/committees_index.py); never edited by hand.
+    search_ru = SearchVectorField(null=True, editable=False)
+    search_en = SearchVectorField(null=True, editable=False)
+    search_text_ru = models.TextField(default="", editable=False)
+    search_text_en = models.TextField(default="", editable=False)
 
     objects = PersonQuerySet.as_manager()
 

@@ -6,30 +6,46 @@ language (``russian`` or ``english`` configuration, so word forms match), ranked
 every word of the query must occur in the source's folded text (case-insensitive also for
 Cyrillic, "ё" as "е"); results are newest first and highlighted in Python.
 
-A source is anything public that has a page: articles now; bodies, sessions and people join
-by adding a `SearchSource` subclass to `SOURCES`.
+A source is anything public that has a page: articles, WCO bodies, sessions and people, each
+a `SearchSource` in `SOURCES`. The sources are searched together, in a number of queries that
+does not depend on how many there are (see `_Backend`).
 """
 
+import json
 import math
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import InvalidPage
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
-from django.db.models import F, Func, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    JSONField,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, JSONObject, NullIf
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import Body, Person, Session, Term
 from news.models import Article
 from news.search_index import CONFIGS, fold, html_to_text, yo_to_ye
+
+from .committees_index import session_title
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -75,8 +91,13 @@ class SearchFilters:
     date_from: date | None = None
     date_to: date | None = None
     rubric: object | None = None
-    # The committees app adds the body filter: articles about it, its sessions.
+    # A WCO body (or its id): the articles about it, its sessions, the people who hold or
+    # held its posts, and the body itself.
     body: object | None = None
+
+    @property
+    def body_id(self):
+        return getattr(self.body, "pk", self.body)
 
     def datetime_range(self) -> tuple[datetime | None, datetime | None]:
         """[start, end) in the current time zone: whole days, both ends included."""
@@ -96,6 +117,8 @@ class SearchResult:
     snippet: SafeString
     url: str
     date: datetime | date | None
+    # The date as shown when it is more than a day ("22–26 March 2021" for a session).
+    date_text: str = ""
     rank: float | None = None
 
     @property
@@ -229,45 +252,92 @@ class StripTags(Func):
         super().__init__(expression, Value(TAG_PATTERN), Value(" "), Value("g"))
 
 
+class LocalMidnight(Func):
+    """A date as the moment its day begins in the current time zone, to order it among
+    datetimes (PostgreSQL). Other databases order the date's text among theirs."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql})::timestamp AT TIME ZONE %s)", [
+            *params,
+            timezone.get_current_timezone_name(),
+        ]
+
+
 class SearchSource:
     """A kind of public page the search finds. Subclasses say where their text is.
 
     Requirements on the model: ``search_<lang>`` (tsvector, PostgreSQL) and
     ``search_text_<lang>`` (folded text) columns per language, kept current on save
-    (see news/search_index.py).
+    (see news/search_index.py and fcs_site/committees_index.py).
     """
 
     key = ""
     label = ""
     model = None
-    # The date shown with a result and used by the date filters (None: no date).
+    # The date shown with a result and used by the date filters (None: no date; such a
+    # source is left out when a date filter is set).
     date_field: str | None = None
     # Plain-text title field, without the language suffix.
     title_field = "title"
     # Fields shown as the fragment under the title, in order: (name without suffix, is HTML).
     snippet_fields: tuple[tuple[str, bool], ...] = ()
+    snippet_separator = " "
+    # What a result needs for its address, title and date: attnames of the model, or
+    # ``relation__attname`` of a related row; "{language}" stands for the page's language.
+    display_fields: tuple[str, ...] = ("id",)
 
     def public_queryset(self, language: str):
         raise NotImplementedError
 
-    def apply_filters(self, queryset, filters: SearchFilters):
+    def apply_filters(self, queryset, filters: "SearchFilters"):
         """`queryset` narrowed by `filters`, or None when a filter excludes this whole source."""
         if filters.rubric is not None or filters.body is not None:
             return None
         return self.filter_dates(queryset, filters)
 
-    def filter_dates(self, queryset, filters: SearchFilters):
-        start, end = filters.datetime_range()
-        if (start or end) and not self.date_field:
+    def date_is_day(self) -> bool:
+        return not isinstance(self.model._meta.get_field(self.date_field), DateTimeField)
+
+    def filter_dates(self, queryset, filters: "SearchFilters"):
+        if not (filters.date_from or filters.date_to):
+            return queryset
+        if not self.date_field:
             return None
+        if self.date_is_day():
+            if filters.date_from:
+                queryset = queryset.filter(**{f"{self.date_field}__gte": filters.date_from})
+            if filters.date_to:
+                queryset = queryset.filter(**{f"{self.date_field}__lte": filters.date_to})
+            return queryset
+        start, end = filters.datetime_range()
         if start:
             queryset = queryset.filter(**{f"{self.date_field}__gte": start})
         if end:
             queryset = queryset.filter(**{f"{self.date_field}__lt": end})
         return queryset
 
+    def sort_time(self):
+        """The result's moment, for ordering results of equal rank (newest first)."""
+        if not self.date_field:
+            return Cast(Value(None), DateTimeField())
+        if self.date_is_day():
+            return LocalMidnight(F(self.date_field))
+        return F(self.date_field)
+
     def detail_queryset(self):
         return self.model._default_manager.all()
+
+    def fields(self, language: str, *, with_snippet: bool) -> list[str]:
+        names = [name.format(language=language) for name in self.display_fields]
+        if with_snippet:
+            names += [f"{name}_{language}" for name, _is_html in self.snippet_fields]
+        return list(dict.fromkeys(names))
 
     def url(self, obj, language: str) -> str:
         return obj.get_absolute_url(language)
@@ -275,31 +345,48 @@ class SearchSource:
     def date(self, obj):
         return getattr(obj, self.date_field) if self.date_field else None
 
+    def date_display(self, obj, language: str) -> str:
+        """The date as shown, when it is not simply the day of `date()`."""
+        return ""
+
     def title_text(self, obj, language: str) -> str:
         return getattr(obj, f"{self.title_field}_{language}") or ""
+
+    def hit_data(self, language: str):
+        """What the title needs beyond the row's own columns, read with the hits (JSON)."""
+        return Value(None, output_field=JSONField())
+
+    # PostgreSQL
+    def title_expression(self, language: str, hit_data: dict):
+        """The plain-text title as SQL; `hit_data` maps the page's ids to their `hit_data`."""
+        return Translate(F(f"{self.title_field}_{language}"))
 
     def snippet_text(self, obj, language: str) -> str:
         parts = []
         for name, is_html in self.snippet_fields:
             value = getattr(obj, f"{name}_{language}") or ""
             parts.append(html_to_text(value) if is_html else value)
-        return " ".join(part for part in parts if part)
+        return self.snippet_separator.join(part for part in parts if part)
 
-    # PostgreSQL
-    def title_expression(self, language: str):
-        return Translate(F(f"{self.title_field}_{language}"))
+    @property
+    def snippet_has_html(self) -> bool:
+        return any(is_html for _name, is_html in self.snippet_fields)
 
     def snippet_expression(self, language: str):
         parts = []
         for name, is_html in self.snippet_fields:
             column = F(f"{name}_{language}")
-            parts.append(StripTags(column) if is_html else column)
+            parts.append(NullIf(StripTags(column) if is_html else column, Value("")))
         if not parts:
             return Value("")
-        joined = parts[0]
-        for part in parts[1:]:
-            joined = Concat(joined, Value(" "), part, output_field=TextField())
-        return Translate(joined)
+        return Translate(
+            Func(
+                Value(self.snippet_separator),
+                *parts,
+                function="concat_ws",
+                output_field=TextField(),
+            )
+        )
 
 
 class ArticleSource(SearchSource):
@@ -309,24 +396,151 @@ class ArticleSource(SearchSource):
     date_field = "published_at"
     title_field = "title"
     snippet_fields = (("lead", False), ("body", True))
+    display_fields = ("id", "slug_{language}", "title_{language}", "published_at")
 
     def public_queryset(self, language):
         return Article.objects.public(language)
 
     def apply_filters(self, queryset, filters):
         if filters.body is not None:
-            # Articles do not name bodies yet; the committees work links them.
-            return None
+            queryset = queryset.filter(bodies=filters.body_id)
         if filters.rubric is not None:
             queryset = queryset.filter(rubric=filters.rubric)
         return self.filter_dates(queryset, filters)
 
-    def detail_queryset(self):
-        return Article.objects.select_related("rubric")
+
+class BodySource(SearchSource):
+    key = "bodies"
+    label = _("WCO bodies")
+    model = Body
+    snippet_fields = (("description", False),)
+    display_fields = ("id", "slug", "name_{language}", "abbreviation_{language}")
+
+    def public_queryset(self, language):
+        return Body.objects.available_in(language)
+
+    def apply_filters(self, queryset, filters):
+        if filters.rubric is not None:
+            return None
+        if filters.body is not None:
+            queryset = queryset.filter(pk=filters.body_id)
+        return self.filter_dates(queryset, filters)
+
+    def title_text(self, obj, language):
+        name = getattr(obj, f"name_{language}") or ""
+        abbreviation = getattr(obj, f"abbreviation_{language}") or ""
+        return f"{name} ({abbreviation})" if abbreviation else name
+
+    def title_expression(self, language, hit_data):
+        abbreviation = F(f"abbreviation_{language}")
+        return Translate(
+            Concat(
+                F(f"name_{language}"),
+                Case(
+                    When(
+                        **{f"abbreviation_{language}__gt": ""},
+                        then=Concat(
+                            Value(" ("), abbreviation, Value(")"), output_field=TextField()
+                        ),
+                    ),
+                    default=Value(""),
+                    output_field=TextField(),
+                ),
+                output_field=TextField(),
+            )
+        )
 
 
-# Every kind of page the search finds, in the order results of equal rank are shown.
-SOURCES: list[SearchSource] = [ArticleSource()]
+class SessionSource(SearchSource):
+    """Numbered sessions; the phases of a session are shown on its page, not as results."""
+
+    key = "sessions"
+    label = _("Sessions")
+    model = Session
+    date_field = "start_date"
+    snippet_fields = (("venue", False), ("summary", False))
+    snippet_separator = ". "
+    display_fields = (
+        "id",
+        "number",
+        "second_number",
+        "parent_id",
+        "start_date",
+        "end_date",
+        "body__id",
+        "body__slug",
+        "body__name_{language}",
+        "body__name_genitive_{language}",
+    )
+
+    def public_queryset(self, language):
+        return Session.objects.available_in(language).numbered()
+
+    def apply_filters(self, queryset, filters):
+        if filters.rubric is not None:
+            return None
+        if filters.body is not None:
+            queryset = queryset.filter(body=filters.body_id)
+        return self.filter_dates(queryset, filters)
+
+    def title_text(self, obj, language):
+        return session_title(obj, obj.body, language)
+
+    def hit_data(self, language):
+        return JSONObject(
+            number=F("number"),
+            second_number=F("second_number"),
+            name=F(f"body__name_{language}"),
+            genitive=F(f"body__name_genitive_{language}"),
+        )
+
+    def title_expression(self, language, hit_data):
+        # The title is made in Python (no column holds it) from what the hits query read.
+        titles = [
+            When(
+                pk=pk,
+                then=Value(
+                    Session.title_in(
+                        language,
+                        number=data["number"],
+                        second_number=data["second_number"],
+                        body_genitive=data["genitive"] or data["name"] or "",
+                    )
+                ),
+            )
+            for pk, data in hit_data.items()
+        ]
+        return Translate(Case(*titles, default=Value(""), output_field=TextField()))
+
+    def date_display(self, obj, language):
+        return obj.dates_display(language)
+
+
+class PersonSource(SearchSource):
+    """People; with the body filter, those who hold or held a post of that body."""
+
+    key = "people"
+    label = _("People")
+    model = Person
+    title_field = "name"
+    snippet_fields = (("position", False), ("organisation", False), ("country", False))
+    snippet_separator = ", "
+    display_fields = ("id", "slug", "name_{language}")
+
+    def public_queryset(self, language):
+        return Person.objects.available_in(language)
+
+    def apply_filters(self, queryset, filters):
+        if filters.rubric is not None:
+            return None
+        if filters.body is not None:
+            holders = Term.objects.filter(post__body=filters.body_id).values("person_id")
+            queryset = queryset.filter(pk__in=holders)
+        return self.filter_dates(queryset, filters)
+
+
+# Every kind of page the search finds, in the order results of equal rank and date are shown.
+SOURCES: list[SearchSource] = [BodySource(), PersonSource(), SessionSource(), ArticleSource()]
 
 
 @contextmanager
@@ -364,13 +578,48 @@ def statement_timeout(milliseconds: int, using: str = DEFAULT_DB_ALIAS):
         raise
 
 
-def _timestamp(value) -> float:
-    """A sortable number for a datetime or a date (midnight, current time zone); 0 for None."""
+def _from_json(model_field, value):
+    """A value read back from JSON as the model field holds it."""
     if value is None:
-        return 0.0
-    if not isinstance(value, datetime):
-        value = timezone.make_aware(datetime.combine(value, time.min))
-    return value.timestamp()
+        return None
+    value = model_field.to_python(value)
+    if isinstance(value, datetime) and settings.USE_TZ and timezone.is_naive(value):
+        # SQLite keeps datetimes as UTC text without an offset.
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _instance(model, data: dict, using: str):
+    """A model instance from `data` (attname -> value, ``relation__attname`` for a related
+    row): the other fields are deferred, as with `QuerySet.only()`."""
+    own, related = {}, {}
+    for path, value in data.items():
+        head, separator, rest = path.partition("__")
+        if separator:
+            related.setdefault(head, {})[rest] = value
+        else:
+            own[head] = value
+    names, values = [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.attname in own:
+            names.append(model_field.attname)
+            values.append(_from_json(model_field, own[model_field.attname]))
+    obj = model.from_db(using, names, values)
+    for name, fields in related.items():
+        setattr(obj, name, _instance(model._meta.get_field(name).related_model, fields, using))
+    return obj
+
+
+# A page of results is read in a fixed number of queries, whatever the number of sources:
+# one for the page's hits and the total (a UNION ALL over the sources), and one for the rows
+# shown (another UNION ALL, each row as JSON, with its highlighted title and fragment on
+# PostgreSQL). What a title needs beyond its row's columns comes with the hits: a session's
+# title is made in Python from its numbers and its body's name.
+HIT_COLUMNS = ("search_source", "search_pk", "search_rank", "search_time", "search_data")
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class _Backend:
@@ -380,15 +629,111 @@ class _Backend:
         self.query = query
         self.language = language
         self.using = using
+        self.connection = connections[using]
+
+    def can_match(self) -> bool:
+        return True
 
     def matching(self, source: SearchSource, queryset):
         raise NotImplementedError
 
-    def hits(self, source, queryset, offset: int, limit: int) -> list[tuple]:
-        """(rank, date, pk) of the best `limit` matches after `offset`, best first."""
-        raise NotImplementedError
+    def rank(self, source: SearchSource):
+        return Value(0.0, output_field=FloatField())
 
-    def results(self, source, pks: list) -> dict:
+    def title(self, source: SearchSource, hit_data: dict):
+        return Value("", output_field=TextField())
+
+    def snippet(self, source: SearchSource):
+        return Value("", output_field=TextField())
+
+    def hits(self, matched: list, offset: int, limit: int) -> tuple[int, list[tuple]]:
+        """The total, and (source index, pk, rank, data) of the `limit` best matches after
+        `offset`. `matched` holds (source index, source, queryset of matching rows)."""
+        branches = [
+            queryset.order_by()
+            .annotate(
+                search_source=Value(index, output_field=IntegerField()),
+                search_pk=F("pk"),
+                search_rank=self.rank(source),
+                search_time=source.sort_time(),
+                search_data=source.hit_data(self.language),
+            )
+            .values_list(*HIT_COLUMNS)
+            for index, source, queryset in matched
+        ]
+        combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+        sql, params = combined.query.get_compiler(self.using).as_sql()
+        source, pk, rank, moment, data = (self.connection.ops.quote_name(c) for c in HIT_COLUMNS)
+        # Equal ranks (always, in the fallback): undated bodies and people first, then the
+        # newest, then in the order of SOURCES.
+        statement = (
+            f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER () FROM ({sql}) hits "
+            f"ORDER BY {rank} DESC, {moment} DESC NULLS FIRST, {source}, {pk} DESC "
+            "LIMIT %s OFFSET %s"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(statement, [*params, limit, offset])
+            rows = cursor.fetchall()
+        total = rows[0][4] if rows else 0
+        return total, [(row[0], row[1], row[2], _json(row[3])) for row in rows]
+
+    def rows(self, hits: list, sources) -> dict:
+        """{(source index, pk): (object, title, snippet)} for `hits`, in one query (title and
+        snippet highlighted by the database, or empty when Python does it)."""
+        wanted: dict[int, dict] = {}
+        for index, pk, _rank, data in hits:
+            wanted.setdefault(index, {})[pk] = data
+        with_snippet = self.name != "postgresql"
+        branches = []
+        for index, hit_data in wanted.items():
+            source = sources[index]
+            fields = source.fields(self.language, with_snippet=with_snippet)
+            branches.append(
+                source.detail_queryset()
+                .filter(pk__in=list(hit_data))
+                .order_by()
+                .annotate(
+                    search_source=Value(index, output_field=IntegerField()),
+                    search_pk=F("pk"),
+                    search_data=JSONObject(**{name: F(name) for name in fields}),
+                    search_title=self.title(source, hit_data),
+                    search_snippet=self.snippet(source),
+                )
+                .values_list(
+                    "search_source", "search_pk", "search_data", "search_title", "search_snippet"
+                )
+            )
+        combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+        found = {}
+        for index, pk, data, title, snippet in combined.using(self.using):
+            obj = _instance(sources[index].model, data, self.using)
+            found[(index, pk)] = (obj, title, snippet)
+        return found
+
+    def results(self, hits: list, sources) -> list["SearchResult"]:
+        rows = self.rows(hits, sources)
+        results = []
+        for index, pk, rank, _data in hits:
+            if (index, pk) not in rows:
+                continue  # deleted between the two queries
+            obj, title, snippet = rows[(index, pk)]
+            source = sources[index]
+            title, snippet = self.highlighted(source, obj, title, snippet)
+            results.append(
+                SearchResult(
+                    source=source,
+                    obj=obj,
+                    title=title,
+                    snippet=snippet,
+                    url=source.url(obj, self.language),
+                    date=source.date(obj),
+                    date_text=source.date_display(obj, self.language),
+                    rank=rank if self.name == "postgresql" else None,
+                )
+            )
+        return results
+
+    def highlighted(self, source, obj, title, snippet) -> tuple[SafeString, SafeString]:
         raise NotImplementedError
 
 
@@ -405,56 +750,37 @@ class _PostgresBackend(_Backend):
     def matching(self, source, queryset):
         return queryset.filter(**{f"search_{self.language}": self.search_query})
 
-    def hits(self, source, queryset, offset, limit):
-        date_order = [F(source.date_field).desc(nulls_last=True)] if source.date_field else []
-        fields = ["pk", "rank", *([source.date_field] if source.date_field else [])]
-        rows = (
-            queryset.annotate(rank=SearchRank(F(f"search_{self.language}"), self.search_query))
-            .order_by("-rank", *date_order, "-pk")
-            .values_list(*fields)[offset : offset + limit]
-        )
-        return [(row[1], row[2] if len(row) > 2 else None, row[0]) for row in rows]
+    def rank(self, source):
+        return SearchRank(F(f"search_{self.language}"), self.search_query)
 
-    def results(self, source, pks):
-        headline = {
-            "config": self.config,
-            "start_sel": MARK_START,
-            "stop_sel": MARK_END,
-        }
-        objects = (
-            source.detail_queryset()
-            .filter(pk__in=pks)
-            .annotate(
-                search_title=SearchHeadline(
-                    source.title_expression(self.language),
-                    self.search_query,
-                    highlight_all=True,
-                    **headline,
-                ),
-                search_snippet=SearchHeadline(
-                    source.snippet_expression(self.language),
-                    self.search_query,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                    **headline,
-                ),
-            )
+    def title(self, source, hit_data):
+        return SearchHeadline(
+            source.title_expression(self.language, hit_data),
+            self.search_query,
+            config=self.config,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            highlight_all=True,
         )
-        results = {}
-        for obj in objects:
-            results[obj.pk] = SearchResult(
-                source=source,
-                obj=obj,
-                title=marked(obj.search_title),
-                # The HTML parts of the fragment still hold entities (&amp;): decode them
-                # once, then escape everything.
-                snippet=marked(unescape(obj.search_snippet or "")),
-                url=source.url(obj, self.language),
-                date=source.date(obj),
-            )
-        return results
+
+    def snippet(self, source):
+        return SearchHeadline(
+            source.snippet_expression(self.language),
+            self.search_query,
+            config=self.config,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+
+    def highlighted(self, source, obj, title, snippet):
+        # The HTML parts of a fragment still hold entities (&amp;): decode them once, then
+        # escape everything.
+        snippet = unescape(snippet or "") if source.snippet_has_html else snippet or ""
+        return marked(title or ""), marked(snippet)
 
 
 class _FallbackBackend(_Backend):
@@ -464,35 +790,19 @@ class _FallbackBackend(_Backend):
         super().__init__(query, language, using)
         self.terms = query_terms(query)
 
+    def can_match(self):
+        return bool(self.terms)
+
     def matching(self, source, queryset):
-        if not self.terms:
-            return queryset.none()
         for term in self.terms:
             queryset = queryset.filter(**{f"search_text_{self.language}__contains": term})
         return queryset
 
-    def hits(self, source, queryset, offset, limit):
-        date_order = [F(source.date_field).desc(nulls_last=True)] if source.date_field else []
-        fields = ["pk", *([source.date_field] if source.date_field else [])]
-        rows = queryset.order_by(*date_order, "-pk").values_list(*fields)
-        return [
-            (0.0, row[1] if len(row) > 1 else None, row[0]) for row in rows[offset : offset + limit]
-        ]
-
-    def results(self, source, pks):
-        results = {}
-        for obj in source.detail_queryset().using(self.using).filter(pk__in=pks):
-            results[obj.pk] = SearchResult(
-                source=source,
-                obj=obj,
-                title=highlight_terms(source.title_text(obj, self.language), self.terms),
-                snippet=highlight_terms(
-                    source.snippet_text(obj, self.language), self.terms, window=240
-                ),
-                url=source.url(obj, self.language),
-                date=source.date(obj),
-            )
-        return results
+    def highlighted(self, source, obj, title, snippet):
+        return (
+            highlight_terms(source.title_text(obj, self.language), self.terms),
+            highlight_terms(source.snippet_text(obj, self.language), self.terms, window=240),
+        )
 
 
 def search(
@@ -512,50 +822,33 @@ def search(
     """
     query = clean_query(query)
     filters = filters or SearchFilters()
+    sources = SOURCES if sources is None else sources
     if language not in CONFIGS:
         raise ValueError(f"No search configuration for language {language!r}")
-    if not isinstance(page, int) or page < 1:
+    if not isinstance(page, int) or page < 1 or page > MAX_PAGES:
         raise InvalidPage(page)
     vendor = connections[using].vendor
     backend_class = _PostgresBackend if vendor == "postgresql" else _FallbackBackend
-    if not query:
+    backend = backend_class(query, language, using) if query else None
+    if backend is None or not backend.can_match():
         if page > 1:
             raise InvalidPage(page)
         return SearchPage(query, [], page, 0, per_page, backend_class.name)
-    backend = backend_class(query, language, using)
     with statement_timeout(settings.FCS_SEARCH_TIMEOUT_MS, using=using):
         matched = []
-        for source in sources if sources is not None else SOURCES:
+        for index, source in enumerate(sources):
             queryset = source.apply_filters(source.public_queryset(language), filters)
             if queryset is None:
                 continue
             queryset = backend.matching(source, queryset.using(using))
-            count = queryset.count()
-            if count:
-                matched.append((source, queryset, count))
-        total = sum(count for _source, _queryset, count in matched)
+            if not queryset.query.is_empty():
+                matched.append((index, source, queryset))
+        total, hits = 0, []
+        if matched:
+            total, hits = backend.hits(matched, (page - 1) * per_page, per_page)
         result_page = SearchPage(query, [], page, total, per_page, backend.name)
         if page > result_page.num_pages:
             raise InvalidPage(page)
-        offset = (page - 1) * per_page
-        hits = []
-        if len(matched) == 1:
-            source, queryset, _count = matched[0]
-            hits = [(hit, source) for hit in backend.hits(source, queryset, offset, per_page)]
-        else:
-            # Each source's best (offset + per_page) hits, merged, then the page cut out.
-            for order, (source, queryset, _count) in enumerate(matched):
-                for hit in backend.hits(source, queryset, 0, offset + per_page):
-                    hits.append((hit, source, order))
-            hits.sort(key=lambda item: (-item[0][0], -_timestamp(item[0][1]), item[2]))
-            hits = [(hit, source) for hit, source, _order in hits[offset : offset + per_page]]
-        by_source: dict[int, tuple[SearchSource, list]] = {}
-        for (_rank, _date, pk), source in hits:
-            by_source.setdefault(id(source), (source, []))[1].append(pk)
-        fetched = {id(source): backend.results(source, pks) for source, pks in by_source.values()}
-    for (rank, _date, pk), source in hits:
-        result = fetched[id(source)].get(pk)
-        if result is not None:
-            result.rank = rank if backend.name == "postgresql" else None
-            result_page.results.append(result)
+        if hits:
+            result_page.results = backend.results(hits, sources)
     return result_page

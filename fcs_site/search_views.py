@@ -1,12 +1,13 @@
 from django import forms
 from django.core.paginator import InvalidPage
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import Body
 from news.models import Rubric
 
 from .search import MAX_DATE, MAX_QUERY_LENGTH, MIN_DATE, SearchFilters, SearchTimeout, clean_query
@@ -29,24 +30,65 @@ class QueryField(forms.CharField):
         return clean_query(super().to_python(value))
 
 
+def filter_choices(language: str) -> dict[str, list[tuple[int, str, str]]]:
+    """The rubrics and the WCO bodies a visitor can narrow the search to, in one query:
+    {"rubric": [(id, slug, name), ...], "body": [...]}, each in its site order."""
+    columns = ("pk", "slug", f"name_{language}", "position")
+    rubrics = (
+        Rubric.objects.filter(Q(**{f"name_{language}__gt": ""}))
+        .order_by()
+        .values_list(Value("rubric"), *columns)
+    )
+    bodies = Body.objects.available_in(language).order_by().values_list(Value("body"), *columns)
+    found: dict[str, list] = {"rubric": [], "body": []}
+    for kind, pk, slug, name, _position in sorted(
+        rubrics.union(bodies, all=True), key=lambda row: (row[4], row[2])
+    ):
+        found[kind].append((pk, slug, name))
+    return found
+
+
+class FilterChoiceField(forms.ChoiceField):
+    """A choice among rows loaded beforehand, by slug; cleans to the row's id.
+
+    The refusal does not repeat the value sent, which may be anything.
+    """
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "Select a valid choice. That choice is not one of the available choices."
+        ),
+    }
+
+    def __init__(self, *, empty_label, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+        self.ids: dict[str, int] = {}
+
+    def set_rows(self, rows):
+        self.ids = {slug: pk for pk, slug, _name in rows}
+        self.choices = [("", self.empty_label), *((slug, name) for _pk, slug, name in rows)]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.ids[value] if value else None
+
+
 class SearchForm(forms.Form):
     q = QueryField(label=_("Words to find"), required=False)
-    date_from = forms.DateField(label=_("Published from"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Published until"), required=False, widget=DateInput)
-    rubric = forms.ModelChoiceField(
-        label=_("Rubric"),
-        queryset=Rubric.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any rubric"),
-    )
+    date_from = forms.DateField(label=_("Date from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Date until"), required=False, widget=DateInput)
+    rubric = FilterChoiceField(label=_("Rubric"), empty_label=_("Any rubric"))
+    body = FilterChoiceField(label=_("WCO body"), empty_label=_("Any body"))
 
     def __init__(self, *args, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}
         )
-        self.fields["rubric"].queryset = Rubric.objects.filter(Q(**{f"name_{language}__gt": ""}))
+        choices = filter_choices(language)
+        self.fields["rubric"].set_rows(choices["rubric"])
+        self.fields["body"].set_rows(choices["body"])
 
     def _clean_date(self, name):
         value = self.cleaned_data.get(name)
@@ -76,6 +118,7 @@ class SearchForm(forms.Form):
             date_from=self.cleaned_data.get("date_from"),
             date_to=self.cleaned_data.get("date_to"),
             rubric=self.cleaned_data.get("rubric"),
+            body=self.cleaned_data.get("body"),
         )
 
 

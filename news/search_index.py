@@ -119,12 +119,13 @@ def article_documents(article) -> dict[str, list[tuple[str, str]]]:
     return documents
 
 
-def reindex(queryset, documents, vendor: str, chunk_size: int = 500) -> int:
+def reindex(queryset, documents, vendor: str, chunk_size: int = 500, manager=None) -> int:
     """Rewrite the search columns of every row of `queryset` (after bulk writes or imports).
 
-    `documents` is the function that gives a row's documents (``article_documents``).
+    `documents` is the function that gives a row's documents (``article_documents``);
+    `manager` writes the rows (the model's default manager unless given).
     """
-    manager = queryset.model._default_manager
+    manager = manager if manager is not None else queryset.model._default_manager
     count = 0
     for row in queryset.order_by("pk").iterator(chunk_size=chunk_size):
         manager.filter(pk=row.pk).update(**index_values(documents(row), vendor))

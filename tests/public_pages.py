@@ -123,6 +123,16 @@ PUBLIC_PAGES = [
     PublicPage("session", lambda site, lang: site.session.get_absolute_url(lang)),
     PublicPage("person", lambda site, lang: site.person.get_absolute_url(lang), every_scheme=False),
     PublicPage("search", lambda site, lang: reverse("search") + "?q=session"),
+    # Bodies, sessions and people among the results, and the body filter set.
+    PublicPage(
+        "search committees",
+        lambda site, lang: (
+            reverse("search")
+            + ("?q=комитет" if lang == "ru" else "?q=committee")
+            + f"&body={site.body.slug}"
+        ),
+        every_scheme=False,
+    ),
     PublicPage("feeds", lambda site, lang: reverse("feeds:index"), every_scheme=False),
     PublicPage("open data", lambda site, lang: reverse("opendata:index"), every_scheme=False),
     PublicPage(

@@ -106,3 +106,13 @@ def test_demo_registry_shows_the_real_world_quirks(client):
     for path in ("/en/committees/", "/ru/committees/", "/en/committees/council/sessions/140/"):
         assert client.get(path).status_code in (200, 301)
     assert client.get("/en/committees/sessions.ics").status_code == 200
+
+
+@pytest.mark.parametrize(("language", "query"), [("ru", "комитет"), ("en", "committee")])
+def test_the_site_search_finds_the_demo_bodies(client, language, query):
+    call_command("load_demo")
+    response = client.get(f"/{language}/search/", {"q": query})
+    results = response.context["page_obj"].results
+    bodies = {r.obj.slug for r in results if r.source.key == "bodies"}
+    assert {"enforcement-committee", "finance-committee", "audit-committee"} <= bodies
+    assert "/committees/enforcement-committee/" in response.content.decode()

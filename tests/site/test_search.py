@@ -19,7 +19,7 @@ from fcs_site.search import (
     statement_timeout,
 )
 from news.models import Article
-from tests.factories import ArticleFactory, RubricFactory
+from tests.factories import ArticleFactory, BodyFactory, RubricFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,10 @@ def test_filters_by_date_range_and_rubric():
     # Both ends of the range are whole days in Moscow time.
     assert found("сессия", filters=SearchFilters(date_from=day, date_to=day)) == [new.pk]
     assert found("сессия", filters=SearchFilters(rubric=rubric)) == [new.pk]
-    assert found("сессия", filters=SearchFilters(body=object())) == []
+    body = BodyFactory(name_ru="Совет")
+    old.bodies.add(body)
+    assert found("сессия", filters=SearchFilters(body=body)) == [old.pk]
+    assert found("сессия", filters=SearchFilters(body=body.pk, date_from=day)) == []
 
 
 def test_results_are_paginated():
@@ -343,9 +346,12 @@ def test_search_page_query_count_does_not_grow_with_results(
 ):
     RubricFactory.create_batch(2)
     ArticleFactory.create_batch(size, title_ru="Сессия Совета", rubric=RubricFactory())
-    # Rubric choices, count, the page's ids, the page's rows; on PostgreSQL also setting and
-    # resetting the timeout, and the savepoint of the transaction nested in the test's.
-    expected = 8 if ON_POSTGRES else 4
+    # The filters' choices, the page's hits with the total, the page's rows with their
+    # highlighted titles and fragments (one query for every kind of result); on PostgreSQL
+    # also setting the timeout and the transaction around the search: here a savepoint and
+    # its release in the test's transaction, and resetting the timeout (in production
+    # BEGIN and COMMIT: 6).
+    expected = 7 if ON_POSTGRES else 3
     with django_assert_num_queries(expected):
         response = client.get("/ru/search/", {"q": "сессия"})
     assert len(response.context["page_obj"].results) == min(size, 20)

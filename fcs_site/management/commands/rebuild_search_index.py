@@ -1,14 +1,16 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from fcs_site.committees_index import reindex_committees
 from news import search_index
 from news.models import Article
 
 
 class Command(BaseCommand):
     help = (
-        "Rewrite the site-search columns of every article. Saving an article keeps them "
-        "current; run this after writes that bypass save(): bulk_create, update(), loaddata."
+        "Rewrite the site-search columns of every article, body, session and person. Saving "
+        "keeps them current; run this after writes that bypass save(): bulk_create, update(), "
+        "loaddata."
     )
 
     def add_arguments(self, parser):
@@ -21,3 +23,8 @@ class Command(BaseCommand):
             connections[database].vendor,
         )
         self.stdout.write(f"Search index rebuilt for {count} articles.")
+        counts = reindex_committees(using=database)
+        self.stdout.write(
+            "Search index rebuilt for {bodies} bodies, {sessions} sessions and "
+            "{people} people.".format(**counts)
+        )
