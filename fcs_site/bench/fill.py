@@ -292,6 +292,7 @@ def fill_committees(*, count: int, seed: int, report: FillReport) -> None:
     one of its sessions), half of them on the demo bodies, which the body page shows."""
     from committees import demo
     from committees.models import Body, Session
+    from fcs_site.committees_index import reindex_committees
 
     rng = random.Random(seed)
     committee_tables = [
@@ -351,6 +352,8 @@ def fill_committees(*, count: int, seed: int, report: FillReport) -> None:
             ):
                 through = getattr(Article, field_name).through._meta.db_table
                 _copy(wrapper.cursor, through, ["article_id", column], rows.getvalue())
+        # bulk_create bypasses save(): the site-search columns are written here.
+        reindex_committees()
     report.counts["bodies"] = Body.objects.count()
     report.counts["sessions"] = Session.objects.count()
     report.counts["article–body links"] = linked["bodies"]

@@ -103,6 +103,9 @@ def test_bench_fill_loads_articles_rubrics_topics_and_committees(capsys):
     assert Session.objects.count() >= 100
     assert 200 < Article.bodies.through.objects.count() < 400
     assert Article.sessions.through.objects.exists()
+    # The committees rows are found by the site search (their columns are filled).
+    assert not Session.objects.filter(parent__isnull=True, search_text_en="").exists()
+    assert Body.objects.filter(search_text_ru__contains="рабочая группа").count() >= 5
     # The search columns hold what saving the article would write.
     for sample in Article.objects.filter(title_ru__gt="", title_en__gt="")[:3]:
         stored = Article.objects.filter(pk=sample.pk).values(
