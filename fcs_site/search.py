@@ -52,6 +52,10 @@ MAX_TERMS = 10
 PER_PAGE = 20
 # Results past this page are not served: nobody reads them, and deep pages cost the most.
 MAX_PAGES = 250
+# On PostgreSQL a source with many rows (the news) ranks only its newest this-many matches:
+# ranking reads each match's whole vector, so a word found in every article would cost a
+# pass over the table; the page then says "more than N results".
+MAX_RANKED = 1000
 # Private-use characters that the database puts around highlighted words; stored search text
 # never holds them (news.search_index.clean_text removes them), so they cannot be forged.
 MARK_START = "\ue000"
@@ -136,6 +140,8 @@ class SearchPage:
     count: int
     per_page: int
     backend: str
+    # True when `count` is a lower bound: a source had more matches than it ranks.
+    count_is_lower_bound: bool = False
     paginator: "SearchPage" = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -288,6 +294,8 @@ class SearchSource:
     # Fields shown as the fragment under the title, in order: (name without suffix, is HTML).
     snippet_fields: tuple[tuple[str, bool], ...] = ()
     snippet_separator = " "
+    # On PostgreSQL, rank only this many of the newest matches (None: all of them).
+    ranked_at_most: int | None = None
     # What a result needs for its address, title and date: attnames of the model, or
     # ``relation__attname`` of a related row; "{language}" stands for the page's language.
     display_fields: tuple[str, ...] = ("id",)
@@ -397,6 +405,10 @@ class ArticleSource(SearchSource):
     title_field = "title"
     snippet_fields = (("lead", False), ("body", True))
     display_fields = ("id", "slug_{language}", "title_{language}", "published_at")
+
+    @property
+    def ranked_at_most(self):
+        return MAX_RANKED
 
     def public_queryset(self, language):
         return Article.objects.public(language)
@@ -649,25 +661,36 @@ class _Backend:
     def hits(self, matched: list, offset: int, limit: int) -> tuple[int, list[tuple]]:
         """The total, and (source index, pk, rank, data) of the `limit` best matches after
         `offset`. `matched` holds (source index, source, queryset of matching rows)."""
-        branches = [
-            queryset.order_by()
-            .annotate(
-                search_source=Value(index, output_field=IntegerField()),
-                search_pk=F("pk"),
-                search_rank=self.rank(source),
-                search_time=source.sort_time(),
-                search_data=source.hit_data(self.language),
+        branches, bounds = [], {}
+        for index, source, queryset in matched:
+            bound = self.ranked_at_most(source)
+            branch = (
+                queryset.order_by(*self.branch_order(source))
+                .annotate(
+                    search_source=Value(index, output_field=IntegerField()),
+                    search_pk=F("pk"),
+                    search_rank=self.rank(source),
+                    search_time=source.sort_time(),
+                    search_data=source.hit_data(self.language),
+                )
+                .values_list(*HIT_COLUMNS)
             )
-            .values_list(*HIT_COLUMNS)
-            for index, source, queryset in matched
-        ]
+            if bound:
+                # One more than the bound: whether the source had more matches than it ranks.
+                branch, bounds[index] = branch[: bound + 1], bound
+            branches.append(branch)
         combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
         sql, params = combined.query.get_compiler(self.using).as_sql()
         source, pk, rank, moment, data = (self.connection.ops.quote_name(c) for c in HIT_COLUMNS)
+        # Per source, how many rows it gave: a bounded source that gave its bound had more.
+        per_source = ", ".join(
+            f"COUNT(*) FILTER (WHERE {source} = {int(index)}) OVER ()" for index in bounds
+        )
         # Equal ranks (always, in the fallback): undated bodies and people first, then the
         # newest, then in the order of SOURCES.
         statement = (
-            f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER () FROM ({sql}) hits "
+            f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER ()"
+            f"{', ' + per_source if per_source else ''} FROM ({sql}) hits "
             f"ORDER BY {rank} DESC, {moment} DESC NULLS FIRST, {source}, {pk} DESC "
             "LIMIT %s OFFSET %s"
         )
@@ -675,7 +698,22 @@ class _Backend:
             cursor.execute(statement, [*params, limit, offset])
             rows = cursor.fetchall()
         total = rows[0][4] if rows else 0
+        extra = [
+            given - bound
+            for given, bound in zip(rows[0][5:] if rows else (), bounds.values(), strict=False)
+            if given > bound
+        ]
+        # "More than `total`": the extra row that showed a bounded source had more is not
+        # counted.
+        self.count_is_lower_bound = bool(extra)
+        total -= sum(extra)
         return total, [(row[0], row[1], row[2], _json(row[3])) for row in rows]
+
+    def ranked_at_most(self, source) -> int | None:
+        return None
+
+    def branch_order(self, source) -> list:
+        return []
 
     def rows(self, hits: list, sources) -> dict:
         """{(source index, pk): (object, title, snippet)} for `hits`, in one query (title and
@@ -752,6 +790,15 @@ class _PostgresBackend(_Backend):
 
     def rank(self, source):
         return SearchRank(F(f"search_{self.language}"), self.search_query)
+
+    def ranked_at_most(self, source):
+        return source.ranked_at_most if source.date_field else None
+
+    def branch_order(self, source):
+        if not self.ranked_at_most(source):
+            return []
+        # The newest matches: the public list index reads them in this order.
+        return [F(source.date_field).desc(nulls_last=True), F("pk").desc()]
 
     def title(self, source, hit_data):
         return SearchHeadline(
@@ -846,7 +893,15 @@ def search(
         total, hits = 0, []
         if matched:
             total, hits = backend.hits(matched, (page - 1) * per_page, per_page)
-        result_page = SearchPage(query, [], page, total, per_page, backend.name)
+        result_page = SearchPage(
+            query,
+            [],
+            page,
+            total,
+            per_page,
+            backend.name,
+            count_is_lower_bound=getattr(backend, "count_is_lower_bound", False),
+        )
         if page > result_page.num_pages:
             raise InvalidPage(page)
         if hits:

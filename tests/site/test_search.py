@@ -511,3 +511,57 @@ def test_slow_search_answers_with_the_timeout_message(client, session_article, m
     response = client.get("/ru/search/", {"q": "сессия"})
     assert response.status_code == 503
     assert "слишком" in response.content.decode()
+
+
+def _dated_matches(now):
+    """An old article that matches strongly (its headline) and four newer, weaker ones."""
+    old = ArticleFactory(
+        title_en="Customs, customs and customs", published_at=now - timedelta(days=30)
+    )
+    newer = [
+        ArticleFactory(
+            title_en=f"Report number {day}",
+            body_en="<p>The customs service reported.</p>",
+            published_at=now - timedelta(days=day),
+        )
+        for day in range(1, 5)
+    ]
+    return old, newer
+
+
+@postgres_only
+def test_postgresql_ranks_only_the_newest_news_matches_and_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_RANKED", 3)
+    old, newer = _dated_matches(timezone.now())
+    page = search("customs", "en")
+    assert page.count_is_lower_bound
+    assert page.count == 3
+    shown = {result.obj.pk for result in page.results}
+    assert old.pk not in shown  # the best match, but older than the newest matches ranked
+    assert shown <= {article.pk for article in newer}
+    html = client.get("/en/search/", {"q": "customs"}).content.decode()
+    assert "Found more than 3 results for “customs”" in html
+    for article in [old, *newer]:
+        article.title_ru, article.body_ru = "Таможня", "<p>Таможенная служба сообщила.</p>"
+        article.save()
+    html = client.get("/ru/search/", {"q": "таможня"}).content.decode()
+    assert "Найдено более 3 результатов по запросу «таможня»" in html
+
+
+@postgres_only
+def test_postgresql_counts_exactly_up_to_the_bound(client, monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_RANKED", 5)
+    old, _newer = _dated_matches(timezone.now())
+    page = search("customs", "en")
+    assert (page.count, page.count_is_lower_bound) == (5, False)
+    assert page.results[0].obj.pk == old.pk  # all five are ranked: the headline wins
+    html = client.get("/en/search/", {"q": "customs"}).content.decode()
+    assert "Found 5 results for “customs”" in html
+
+
+@sqlite_only
+def test_the_fallback_counts_every_match(monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_RANKED", 3)
+    _dated_matches(timezone.now())
+    page = search("customs", "en")
+    assert (page.count, page.count_is_lower_bound) == (5, False)
