@@ -797,8 +797,9 @@ class _PostgresBackend(_Backend):
     def branch_order(self, source):
         if not self.ranked_at_most(source):
             return []
-        # The newest matches: the public list index reads them in this order.
-        return [F(source.date_field).desc(nulls_last=True), F("pk").desc()]
+        # The newest matches, in the order of the public list indexes (newest first; a public
+        # item always has its date), so PostgreSQL reads them from the index and stops.
+        return [F(source.date_field).desc(), F("pk").desc()]
 
     def title(self, source, hit_data):
         return SearchHeadline(
