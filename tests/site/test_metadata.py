@@ -5,10 +5,12 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from fcs_site import structured_data
 from fcs_site.context_processors import resolve_link
 from tests.factories import ArticleFactory, RubricFactory, TopicFactory
+from tests.public_pages import LANGUAGES, PUBLIC_PAGES, build_public_site
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,33 @@ def test_service_links_can_still_be_external():
     assert resolve_link("https://data.example/opendata") == "https://data.example/opendata"
     assert resolve_link("/elsewhere/") == "/elsewhere/"
     assert resolve_link("opendata:index") == "/ru/opendata/"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_of_the_public_pages_list_carries_its_metadata(client, language):
+    """The same head on every kind of public page, including those added later (bodies,
+    sessions, people, the search over them): tests/public_pages.py lists them all."""
+    site = build_public_site()
+    other = {"ru": "en", "en": "ru"}[language]
+    for page in PUBLIC_PAGES:
+        if page.status != 200:
+            continue
+        with translation.override(language):
+            url = page.url(site, language)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        title = re.search(r"<title>([^<]*)</title>", html)
+        assert title and title.group(1).strip(), (url, "title")
+        parser = HeadParser()
+        parser.feed(html)
+        for key in ("description", "og:title", "og:description", "og:type", "og:url"):
+            assert parser.meta.get(key) and parser.meta[key][0].strip(), (url, key)
+        canonical = [link["href"] for link in parser.links if link.get("rel") == "canonical"]
+        assert canonical == [parser.meta["og:url"][0]], url
+        assert canonical[0].split("?")[0].endswith(url.split("?")[0]), url
+        hreflangs = {
+            link.get("hreflang") for link in parser.links if link.get("rel") == "alternate"
+        }
+        # The public site is built in both languages: each page names its other version.
+        assert {language, other} <= hreflangs, (url, hreflangs)
