@@ -682,31 +682,42 @@ class _Backend:
         combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
         sql, params = combined.query.get_compiler(self.using).as_sql()
         source, pk, rank, moment, data = (self.connection.ops.quote_name(c) for c in HIT_COLUMNS)
-        # Per source, how many rows it gave: a bounded source that gave its bound had more.
-        per_source = ", ".join(
-            f"COUNT(*) FILTER (WHERE {source} = {int(index)}) OVER ()" for index in bounds
-        )
-        # Equal ranks (always, in the fallback): undated bodies and people first, then the
-        # newest, then in the order of SOURCES.
-        statement = (
-            f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER ()"
-            f"{', ' + per_source if per_source else ''} FROM ({sql}) hits "
-            f"ORDER BY {rank} DESC, {moment} DESC NULLS FIRST, {source}, {pk} DESC "
-            "LIMIT %s OFFSET %s"
-        )
+        order = f"ORDER BY {rank} DESC, {moment} DESC NULLS FIRST, {source}, {pk} DESC"
+        if bounds:
+            # A bounded source gave one row more than it ranks, to tell whether it had more
+            # matches: that row is dropped here (its newest-first number is past the bound),
+            # and the count and the pages are of the rows kept.
+            kept = " AND ".join(
+                f"NOT ({source} = {int(index)} AND search_n > {int(bound)})"
+                for index, bound in bounds.items()
+            )
+            more = " OR ".join(
+                f"({source} = {int(index)} AND search_given > {int(bound)})"
+                for index, bound in bounds.items()
+            )
+            hits = (
+                f"SELECT *, ROW_NUMBER() OVER (PARTITION BY {source} "
+                f"ORDER BY {moment} DESC, {pk} DESC) AS search_n, "
+                f"COUNT(*) OVER (PARTITION BY {source}) AS search_given FROM ({sql}) branches"
+            )
+            statement = (
+                f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER (), "
+                f"BOOL_OR({more}) OVER () FROM ({hits}) hits WHERE {kept} {order} "
+                "LIMIT %s OFFSET %s"
+            )
+        else:
+            # Equal ranks (always, in the fallback): undated bodies and people first, then
+            # the newest, then in the order of SOURCES.
+            statement = (
+                f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER (), FALSE "
+                f"FROM ({sql}) hits {order} LIMIT %s OFFSET %s"
+            )
         with self.connection.cursor() as cursor:
             cursor.execute(statement, [*params, limit, offset])
             rows = cursor.fetchall()
         total = rows[0][4] if rows else 0
-        extra = [
-            given - bound
-            for given, bound in zip(rows[0][5:] if rows else (), bounds.values(), strict=False)
-            if given > bound
-        ]
-        # "More than `total`": the extra row that showed a bounded source had more is not
-        # counted.
-        self.count_is_lower_bound = bool(extra)
-        total -= sum(extra)
+        # "More than `total`": a bounded source had more matches than it ranks.
+        self.count_is_lower_bound = bool(rows and rows[0][5])
         return total, [(row[0], row[1], row[2], _json(row[3])) for row in rows]
 
     def ranked_at_most(self, source) -> int | None:

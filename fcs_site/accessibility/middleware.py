@@ -15,6 +15,10 @@ class AccessibilityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+            # Files are the same for everyone: no `Vary: Cookie`, so that proxies and CDNs
+            # keep one copy of each.
+            return self.get_response(request)
         request.accessibility = Profile.from_cookie(
             request.COOKIES.get(settings.FCS_A11Y_COOKIE_NAME)
         )

@@ -227,6 +227,8 @@ def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, prog
     with multiprocessing.get_context("fork").Pool(workers) as pool, transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO off")
+            # The site's statement timeout guards pages, not a bulk load.
+            cursor.execute("SET LOCAL statement_timeout TO 0")
             # Check foreign keys row by row rather than queueing 100 000s of checks.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             _wipe(cursor)
@@ -300,6 +302,7 @@ def fill_committees(*, count: int, seed: int, report: FillReport) -> None:
     ]
     with transaction.atomic():
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout TO 0")
             quoted = ", ".join(connection.ops.quote_name(table) for table in committee_tables)
             cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
         demo.load()
@@ -386,7 +389,13 @@ def fill(*, articles: int, batch: int = 5000, seed: int = 2021, progress=True) -
             report.notes.append(f"{command}: no such command yet; skipped")
     mark = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        timeout = cursor.fetchone()[0]
+        cursor.execute("SET statement_timeout TO 0")
+        try:
+            cursor.execute("VACUUM ANALYZE")
+        finally:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [timeout])
     report.seconds["vacuum analyze"] = time.monotonic() - mark
     report.seconds["total"] = time.monotonic() - started
     return report

@@ -256,3 +256,39 @@ def test_the_benchmark_bypass_header_works_only_in_bench_mode(client, settings, 
     client.get("/en/news/")
     response = client.get("/en/news/", HTTP_X_BENCH_PAGE_CACHE="bypass")
     assert (response.get(STATUS) == "hit") is not bench_on
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def test_a_cached_page_carries_the_security_headers_it_was_stored_with(client):
+    """The page cache answers before the security middleware runs: a hit must still carry
+    every header the first answer had."""
+    ArticleFactory()
+    first, second = twice(client, "/ru/news/")
+    assert second[STATUS] == "hit"
+    for name in SECURITY_HEADERS:
+        assert second[name] == first[name], name
+
+
+def test_a_cached_page_is_not_served_for_a_host_outside_allowed_hosts(client):
+    ArticleFactory()
+    assert twice(client, "/ru/news/")[1][STATUS] == "hit"
+    refused = client.get("/ru/news/", HTTP_HOST="evil.example")
+    assert refused.status_code == 400
+    assert STATUS not in refused
+    assert refused["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in refused
+
+
+def test_static_files_and_media_pass_the_page_cache_by(client):
+    # (WhiteNoise serves collected files: tests/site/test_static_and_media.py.)
+    for path in ("/static/css/site.css", "/media/photos/none.jpg"):
+        for _ in range(2):
+            assert STATUS not in client.get(path), path

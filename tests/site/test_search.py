@@ -565,3 +565,18 @@ def test_the_fallback_counts_every_match(monkeypatch):
     _dated_matches(timezone.now())
     page = search("customs", "en")
     assert (page.count, page.count_is_lower_bound) == (5, False)
+
+
+@postgres_only
+def test_postgresql_pages_hold_exactly_the_ranked_newest_matches(monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_RANKED", 3)
+    now = timezone.now()
+    articles = [
+        ArticleFactory(title_en=f"Customs item {day}", published_at=now - timedelta(days=day))
+        for day in range(1, 7)
+    ]
+    first = search("customs", "en", per_page=2)
+    assert (first.count, first.num_pages, first.count_is_lower_bound) == (3, 2, True)
+    shown = [r.obj.pk for r in first.results]
+    shown += [r.obj.pk for r in search("customs", "en", per_page=2, page=2).results]
+    assert sorted(shown) == sorted(article.pk for article in articles[:3])

@@ -39,6 +39,8 @@ def test_hashed_static_files_are_compressed_and_immutable(collected):
     assert "immutable" in response["Cache-Control"]
     assert f"max-age={TEN_YEARS}" in response["Cache-Control"]
     assert "Accept-Encoding" in response["Vary"]
+    # The same file for everyone: proxies and CDNs keep one copy, whatever the cookies.
+    assert "Cookie" not in response["Vary"]
 
 
 def test_unhashed_static_files_get_the_short_lifetime(collected, settings):
