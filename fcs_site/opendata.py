@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from committees.models import Body, Person, Session, Term, filled_in
-from news.models import Article
+from news.models import Article, available_condition
 
 STANDARD_VERSION = "http://opendata.gosmonitor.ru/standard/3.0"
 VERSION_FORMAT = "%Y%m%dT%H%M"
@@ -250,10 +250,7 @@ class _LazyFormat:
 
 
 def _public_in(language: str) -> Q:
-    condition = Q()
-    for field in Article.REQUIRED_TRANSLATED_FIELDS:
-        condition &= Q(**{f"{field}_{language}__gt": ""})
-    return condition
+    return available_condition(language)
 
 
 class ArticleDataset(Dataset):

@@ -358,6 +358,8 @@ FCS_FEED_CACHE_SECONDS = env_int("FCS_FEED_CACHE_SECONDS", 300)
 FCS_FEED_ITEMS = 30
 # Past this many URLs, /sitemap.xml becomes a sitemap index (the protocol's limit).
 FCS_SITEMAP_LIMIT = 50000
+# Beyond it, each section of the index is paginated at this many items (a URL per language).
+FCS_SITEMAP_PAGE_ITEMS = env_int("FCS_SITEMAP_PAGE_ITEMS", 5000)
 # Open data passports: the publisher's taxpayer number starts every dataset identifier.
 FCS_OPENDATA_PUBLISHER_INN = os.environ.get("FCS_OPENDATA_PUBLISHER_INN", "7730176610")
 FCS_OPENDATA_PUBLISHER_PHONE = os.environ.get("FCS_OPENDATA_PUBLISHER_PHONE", "")

@@ -12,7 +12,8 @@ each in the languages it is available in.
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Q, Value
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Max, Q, Value
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -20,7 +21,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from committees.models import Body, Person, Session, filled_in
-from news.models import Article, Rubric, Topic
+from news.models import Article, Rubric, Topic, available_condition
 
 from . import opendata
 from .cache import versioned_cache_page
@@ -30,14 +31,42 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+class ItemPaginator(Paginator):
+    """Pages of items, each item given as one (item, language) pair per language it exists in.
+
+    Django's i18n sitemaps paginate over the pairs, which reads every item of the section
+    for any one page (98 000 articles for each page of 5 000); this reads one page of items.
+    """
+
+    def __init__(self, sitemap, items, per_page):
+        super().__init__(items, per_page)
+        self.sitemap = sitemap
+        known = getattr(sitemap, "item_count", None)
+        if known is not None:  # counted already, with the URLs: no second COUNT
+            self.__dict__["count"] = known
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = [
+            (item, code)
+            for item in page.object_list
+            for code in self.sitemap.get_languages_for_item(item)
+        ]
+        return page
+
+
 class TranslatedSitemap(Sitemap):
     """One <url> per page and language; alternates only for pages that exist in several."""
 
     i18n = True
     alternates = True
 
-    def __init__(self):
-        self.limit = settings.FCS_SITEMAP_LIMIT
+    @property
+    def paginator(self):
+        return ItemPaginator(self, self.items(), self.limit)
+
+    def __init__(self, limit: int | None = None):
+        self.limit = limit or settings.FCS_SITEMAP_LIMIT
 
     def url_count(self) -> int:
         return self.paginator.count
@@ -51,10 +80,7 @@ class TranslatedSitemap(Sitemap):
 
 
 def _available(language: str):
-    condition = Q()
-    for field in Article.REQUIRED_TRANSLATED_FIELDS:
-        condition &= Q(**{f"{field}_{language}__gt": ""})
-    return ExpressionWrapper(condition, output_field=BooleanField())
+    return ExpressionWrapper(available_condition(language), output_field=BooleanField())
 
 
 class ArticleSitemap(TranslatedSitemap):
@@ -76,15 +102,22 @@ class ArticleSitemap(TranslatedSitemap):
     def url_count(self):
         """The article pages, counted per language in one query."""
         counts = self.queryset().aggregate(
+            items=Count("pk"),
             **{
                 code: Count("pk", filter=Q(**{f"available_{code}": True}))
                 for code in language_codes()
-            }
+            },
         )
+        self.item_count = counts.pop("items")
         return sum(counts.values())
 
     def get_languages_for_item(self, item):
         return [code for code in language_codes() if getattr(item, f"available_{code}")]
+
+    def get_latest_lastmod(self):
+        """For the sitemap index: one aggregate, not a pass over every article."""
+        latest = self.queryset().aggregate(updated=Max("updated_at"), published=Max("published_at"))
+        return max((value for value in latest.values() if value), default=None)
 
     def location(self, item):
         return item.get_absolute_url(translation.get_language())
@@ -183,17 +216,26 @@ SECTIONS = {
 }
 
 
-def _sitemaps() -> dict:
-    return {name: sitemap_class() for name, sitemap_class in SECTIONS.items()}
+def page_items() -> int:
+    """Items per page of a section in the sitemap index. Each item is a URL per language, so
+    a page stays within the protocol's 50 000 URLs; and smaller pages are quicker to build
+    again after a change (a page of 5 000 articles is about 2 MB)."""
+    return max(1, min(settings.FCS_SITEMAP_PAGE_ITEMS, settings.FCS_SITEMAP_LIMIT // 2))
+
+
+def _sitemaps(limit: int | None = None) -> dict:
+    return {name: sitemap_class(limit) for name, sitemap_class in SECTIONS.items()}
 
 
 @require_safe
 @versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
 def sitemap(request):
-    sitemaps = _sitemaps()
+    # One sitemap of every URL while they are few enough (each section then fits its first
+    # page); a sitemap index of paginated sections beyond.
+    sitemaps = _sitemaps(settings.FCS_SITEMAP_LIMIT)
     if sum(s.url_count() for s in sitemaps.values()) <= settings.FCS_SITEMAP_LIMIT:
         return sitemap_views.sitemap(request, sitemaps)
-    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap_section")
+    return sitemap_views.index(request, _sitemaps(page_items()), sitemap_url_name="sitemap_section")
 
 
 @require_safe
@@ -201,7 +243,7 @@ def sitemap(request):
 def sitemap_section(request, section):
     if section not in SECTIONS:
         raise Http404
-    return sitemap_views.sitemap(request, _sitemaps(), section=section)
+    return sitemap_views.sitemap(request, _sitemaps(page_items()), section=section)
 
 
 @require_safe

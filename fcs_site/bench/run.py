@@ -452,8 +452,11 @@ def run(options: Options, write=print) -> dict:
                 limit_static = static.rounds[-1]["requests_per_second"]
                 for result in group:
                     latest = result.rounds[-1]
-                    latest["vs_bare"] = latest["requests_per_second"] / limit_bare
-                    latest["vs_static"] = latest["requests_per_second"] / limit_static
+                    # A limit that answered nothing in its sample (workers still busy with
+                    # a slow page) gives no ratio: 0, and its errors show in the table.
+                    rps = latest["requests_per_second"]
+                    latest["vs_bare"] = rps / limit_bare if limit_bare else 0.0
+                    latest["vs_static"] = rps / limit_static if limit_static else 0.0
                     latest["cpu_vs_bare"] = bare.rounds[-1]["worker_cpu_ms"] / max(
                         latest["worker_cpu_ms"], 1e-6
                     )

@@ -149,3 +149,19 @@ def test_robots_txt_uses_https_behind_a_tls_proxy(client, settings):
 def test_sitemap_and_robots_refuse_post(client):
     assert client.post("/sitemap.xml").status_code == 405
     assert client.post("/robots.txt").status_code == 405
+
+
+def test_a_page_of_the_index_reads_only_its_own_articles(client, settings):
+    """Django's i18n sitemaps read every item for any page; ours reads one page of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.FCS_SITEMAP_LIMIT = 5  # an index, with pages of two articles
+    articles = ArticleFactory.create_batch(6)
+    with CaptureQueriesContext(connection) as queries:
+        found = entries(parse(client, "/sitemap-news.xml?p=2"))
+    selects = [q["sql"] for q in queries if "news_article" in q["sql"] and "COUNT" not in q["sql"]]
+    assert selects and all("LIMIT 2" in sql for sql in selects), selects
+    assert len({loc for loc in found if "/news/" in loc}) == 4  # two articles, two languages
+    newest_first = sorted(articles, key=lambda a: (a.published_at, a.pk), reverse=True)
+    assert HOST + newest_first[2].get_absolute_url("en") in found
