@@ -95,9 +95,9 @@ def _search_parts(item: dict) -> tuple[dict[str, str], list[str]]:
     return texts, parts
 
 
-def _make_batch(batch: _Batch) -> tuple[str, str, str, int]:
-    """COPY text of one batch of articles, of their topic links and of their search texts
-    (run in a worker)."""
+def _make_batch(batch: _Batch) -> tuple[str, str, int]:
+    """COPY text of one batch of articles (each row followed by the plain texts its search
+    vectors are made from) and of their topic links (run in a worker)."""
     # Each column is either the same for every row (a model default, written once) or
     # taken from the generated article.
     varying = {"id", "rubric_id", "kind", "status", "published_at"}
@@ -116,7 +116,7 @@ def _make_batch(batch: _Batch) -> tuple[str, str, str, int]:
         else:
             value = None if model_field.null else ""
         template.append((_copy_text(model_field.get_db_prep_save(value, connection)),))
-    rows, links, search = io.StringIO(), io.StringIO(), io.StringIO()
+    rows, links = io.StringIO(), io.StringIO()
     count = 0
     generated = content.articles(batch.size, start=batch.start, seed=batch.seed, now=batch.now)
     for offset, item in enumerate(generated):
@@ -135,15 +135,14 @@ def _make_batch(batch: _Batch) -> tuple[str, str, str, int]:
             values[f"{name}_en"] = _copy_text(item[f"{name}_en"])
         texts, parts = _search_parts(item)
         values.update({name: _copy_text(text) for name, text in texts.items()})
-        search.write("\t".join([str(pk), *map(_copy_text, parts)]) + "\n")
         rows.write(
             "\t".join(column[0] if type(column) is tuple else values[column] for column in template)
         )
-        rows.write("\n")
+        rows.write("\t" + "\t".join(map(_copy_text, parts)) + "\n")
         for slug in item["topics"]:
             links.write(f"{pk}\t{batch.topics[slug]}\n")
             count += 1
-    return rows.getvalue(), links.getvalue(), search.getvalue(), count
+    return rows.getvalue(), links.getvalue(), count
 
 
 def _article_columns() -> list:
@@ -185,7 +184,7 @@ def _drop_secondary_indexes(cursor, tables: list[str]) -> list[str]:
 
 
 SEARCH_LANGUAGES = tuple(search_index.CONFIGS)
-SEARCH_STAGING = "bench_search_texts"
+ARTICLE_STAGING = "bench_article_staging"
 
 
 def _staging_columns() -> list[str]:
@@ -196,21 +195,24 @@ def _staging_columns() -> list[str]:
     ]
 
 
-def _write_search_vectors(cursor, table: str) -> None:
-    """Every article's weighted tsvectors in one UPDATE, from the staged plain texts: the
-    same `setweight(to_tsvector(config, text), weight)` sum that saving an article writes
-    (news.search_index.search_vector), but set-based rather than row by row."""
-    assignments = []
-    for language, config in search_index.CONFIGS.items():
-        vector = " || ".join(
-            f"setweight(to_tsvector('{config}'::regconfig, COALESCE(s.{language}_{weight.lower()}, "
-            f"'')), '{weight}')"
+def _insert_from_staging(cursor, table: str, columns: list[str]) -> None:
+    """Every article into `table` in one INSERT from the staging table, with its weighted
+    tsvectors made from the staged plain texts: the same `setweight(to_tsvector(config,
+    text), weight)` sum that saving an article writes (news.search_index.search_vector), set-
+    based, and each row written once (an UPDATE afterwards would write every row twice)."""
+    vectors = {
+        f"search_{language}": " || ".join(
+            f"setweight(to_tsvector('{config}'::regconfig, "
+            f"COALESCE({language}_{weight.lower()}, '')), '{weight}')"
             for weight in search_index.WEIGHTS
         )
-        assignments.append(f"search_{language} = {vector}")
+        for language, config in search_index.CONFIGS.items()
+    }
+    quote = connection.ops.quote_name
+    selected = ", ".join(vectors.get(column) or quote(column) for column in columns)
     cursor.execute(
-        f"UPDATE {connection.ops.quote_name(table)} AS a SET {', '.join(assignments)} "
-        f"FROM {SEARCH_STAGING} AS s WHERE a.id = s.id"
+        f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
+        f"SELECT {selected} FROM {ARTICLE_STAGING} ORDER BY id"
     )
 
 
@@ -258,21 +260,25 @@ def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, prog
         )
         with connection.cursor() as wrapper:
             indexes = _drop_secondary_indexes(wrapper, [table, through])
+            # A temporary table (no WAL) takes the rows with their plain search texts; one
+            # INSERT then writes the articles with their vectors.
             wrapper.execute(
-                f"CREATE TEMPORARY TABLE {SEARCH_STAGING} (id integer, "
+                f"CREATE TEMPORARY TABLE {ARTICLE_STAGING} "
+                f"(LIKE {connection.ops.quote_name(table)}, "
                 + ", ".join(f"{column} text" for column in _staging_columns())
                 + ") ON COMMIT DROP"
             )
-            for (rows, topic_rows, search_rows, linked), job in zip(
+            topic_links = []
+            for (rows, topic_rows, linked), job in zip(
                 pool.imap(_make_batch, batches), batches, strict=True
             ):
-                _copy(wrapper.cursor, table, columns, rows)
-                _copy(wrapper.cursor, through, ["article_id", "topic_id"], topic_rows)
-                _copy(wrapper.cursor, SEARCH_STAGING, ["id", *_staging_columns()], search_rows)
+                _copy(wrapper.cursor, ARTICLE_STAGING, [*columns, *_staging_columns()], rows)
+                topic_links.append(topic_rows)
                 links += linked
                 bar.update(job.size)
             bar.close()
-            _write_search_vectors(wrapper, table)
+            _insert_from_staging(wrapper, table, columns)
+            _copy(wrapper.cursor, through, ["article_id", "topic_id"], "".join(topic_links))
             for definition in indexes:
                 wrapper.execute(definition)
             wrapper.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, count])
