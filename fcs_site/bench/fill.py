@@ -85,12 +85,14 @@ def _search_parts(item: dict) -> tuple[dict[str, str], list[str]]:
     documents = search_index.article_documents(SimpleNamespace(**item))
     texts, parts = {}, []
     for language in SEARCH_LANGUAGES:
-        weighted = documents[language]
-        texts[f"search_text_{language}"] = search_index.search_text([t for t, _w in weighted])
+        # Each text cleaned once: the folded text is the cleaned parts joined, case-folded,
+        # which is what search_index.search_text() makes of the raw parts.
+        cleaned = [(search_index.clean_text(text), weight) for text, weight in documents[language]]
+        joined = " ".join(text for text, _weight in cleaned if text)
+        texts[f"search_text_{language}"] = search_index.yo_to_ye(joined.casefold())
         by_weight = dict.fromkeys(search_index.WEIGHTS, "")
-        for text, weight in weighted:
-            plain = search_index.yo_to_ye(search_index.clean_text(text))
-            by_weight[weight] = f"{by_weight[weight]} {plain}".strip()
+        for text, weight in cleaned:
+            by_weight[weight] = f"{by_weight[weight]} {search_index.yo_to_ye(text)}".strip()
         parts += by_weight.values()
     return texts, parts
 
@@ -224,6 +226,7 @@ def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, prog
     opened, and never open one.
     """
     now = timezone.now()
+    started = time.monotonic()
     connection.close()
     workers = os.cpu_count() or 2
     with multiprocessing.get_context("fork").Pool(workers) as pool, transaction.atomic():
@@ -277,10 +280,15 @@ def fill_articles(*, count: int, batch: int, seed: int, report: FillReport, prog
                 links += linked
                 bar.update(job.size)
             bar.close()
+            report.seconds["articles: generated and staged"] = time.monotonic() - started
+            mark = time.monotonic()
             _insert_from_staging(wrapper, table, columns)
             _copy(wrapper.cursor, through, ["article_id", "topic_id"], "".join(topic_links))
+            report.seconds["articles: inserted with search vectors"] = time.monotonic() - mark
+            mark = time.monotonic()
             for definition in indexes:
                 wrapper.execute(definition)
+            report.seconds["articles: indexes built"] = time.monotonic() - mark
             wrapper.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, count])
     report.counts["articles"] = count
     report.counts["article topics"] = links
