@@ -55,7 +55,7 @@ MAX_PAGES = 250
 # On PostgreSQL a source with many rows (the news) ranks only its newest this-many matches:
 # ranking reads each match's whole vector, so a word found in every article would cost a
 # pass over the table; the page then says "more than N results".
-MAX_RANKED = 1000
+MAX_RANKED = 500
 # Private-use characters that the database puts around highlighted words; stored search text
 # never holds them (news.search_index.clean_text removes them), so they cannot be forged.
 MARK_START = "\ue000"
