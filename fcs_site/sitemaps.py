@@ -103,21 +103,28 @@ class ArticleSitemap(TranslatedSitemap):
         """The article pages, counted per language in one query."""
         counts = self.queryset().aggregate(
             items=Count("pk"),
+            updated=Max("updated_at"),
+            published=Max("published_at"),
             **{
                 code: Count("pk", filter=Q(**{f"available_{code}": True}))
                 for code in language_codes()
             },
         )
         self.item_count = counts.pop("items")
+        # For the index, with the counts: its last-modified date costs no query of its own.
+        latest = [counts.pop("updated"), counts.pop("published")]
+        self.latest_lastmod = max((value for value in latest if value), default=None)
         return sum(counts.values())
 
     def get_languages_for_item(self, item):
         return [code for code in language_codes() if getattr(item, f"available_{code}")]
 
     def get_latest_lastmod(self):
-        """For the sitemap index: one aggregate, not a pass over every article."""
-        latest = self.queryset().aggregate(updated=Max("updated_at"), published=Max("published_at"))
-        return max((value for value in latest.values() if value), default=None)
+        """For the sitemap index: from the aggregate that counted the URLs, not a pass over
+        every article."""
+        if not hasattr(self, "latest_lastmod"):
+            self.url_count()
+        return self.latest_lastmod
 
     def location(self, item):
         return item.get_absolute_url(translation.get_language())
@@ -235,7 +242,10 @@ def sitemap(request):
     sitemaps = _sitemaps(settings.FCS_SITEMAP_LIMIT)
     if sum(s.url_count() for s in sitemaps.values()) <= settings.FCS_SITEMAP_LIMIT:
         return sitemap_views.sitemap(request, sitemaps)
-    return sitemap_views.index(request, _sitemaps(page_items()), sitemap_url_name="sitemap_section")
+    # The same sections, counted already, paginated for the index.
+    for section in sitemaps.values():
+        section.limit = page_items()
+    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap_section")
 
 
 @require_safe

@@ -165,3 +165,15 @@ def test_a_page_of_the_index_reads_only_its_own_articles(client, settings):
     assert len({loc for loc in found if "/news/" in loc}) == 4  # two articles, two languages
     newest_first = sorted(articles, key=lambda a: (a.published_at, a.pk), reverse=True)
     assert HOST + newest_first[2].get_absolute_url("en") in found
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_the_sitemap_index_query_count_does_not_grow(
+    client, settings, django_assert_num_queries, size
+):
+    settings.FCS_SITEMAP_LIMIT = 5
+    ArticleFactory.create_batch(size)
+    # rubrics and topics; articles counted (with their last change); bodies; sessions; people.
+    with django_assert_num_queries(5):
+        root = parse(client)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
