@@ -1,9 +1,12 @@
+import reversion
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from reversion.admin import VersionAdmin
 
 from . import services
 from .models import Body, Delegation, Person, Post, Session, Term, language_codes
@@ -60,8 +63,25 @@ class SessionInline(TranslationTabularInline):
         return super().get_queryset(request).filter(parent__isnull=True)
 
 
+# A deleted body can be brought back ("Recover deleted WCO bodies" in its list): with its
+# posts and their office terms, which go with it, and its place among the bodies.
+reversion.register(Term)
+reversion.register(Post, follow=["terms"])
+reversion.register(Body, follow=["posts"])
+
+
+def keep_revision_of(request, bodies) -> None:
+    """A revision of each body as it is now, before it is deleted: a body written only
+    outside the admin (the demo, an import) would otherwise have none to recover from."""
+    with reversion.create_revision():
+        reversion.set_user(request.user)
+        reversion.set_comment(gettext("Deleted"))
+        for body in bodies:
+            reversion.add_to_revision(body)
+
+
 @admin.register(Body)
-class BodyAdmin(TabbedTranslationAdmin):
+class BodyAdmin(VersionAdmin, TabbedTranslationAdmin):
     form = BodyAdminForm
     list_display = ["name", "abbreviation", "classification", "established", "slug"]
     list_filter = ["classification", "reports_to"]
@@ -89,6 +109,14 @@ class BodyAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("established"), ordering="established_on")
     def established(self, obj):
         return obj.established_display() or "—"
+
+    def delete_model(self, request, obj):
+        keep_revision_of(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        keep_revision_of(request, queryset)
+        super().delete_queryset(request, queryset)
 
 
 class PhaseInlineFormSet(BaseInlineFormSet):

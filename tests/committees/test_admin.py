@@ -456,3 +456,40 @@ def test_changelists_open(staff_client, ec, path):
     TermFactory(post=PostFactory(body=ec))
     DelegationFactory(session=SessionFactory(body=ec, number=41))
     assert staff_client.get(path).status_code == 200
+
+
+def test_a_deleted_body_can_be_recovered_with_its_posts_and_terms(staff_client, client):
+    """Issue 9: deleting a body asks for confirmation and can be undone."""
+    from reversion.models import Version
+
+    parent = BodyFactory(slug="policy-commission-test")
+    body = BodyFactory(slug="short-lived-group", name_en="Short-lived Group", reports_to=[parent])
+    post = PostFactory(body=body, role=Post.Role.CHAIR)
+    term = TermFactory(post=post, start_date=date(2020, 1, 1))
+    delete_url = f"/admin/committees/body/{body.pk}/delete/"
+
+    confirm = staff_client.get(delete_url, **EN)
+    assert confirm.status_code == 200
+    assert "Short-lived Group" in confirm.content.decode()
+    assert Body.objects.filter(pk=body.pk).exists()  # asking deletes nothing
+
+    response = staff_client.post(delete_url, {"post": "yes"}, **EN)
+    assert response.status_code == 302
+    assert not Body.objects.filter(pk=body.pk).exists()
+    assert not Term.objects.filter(pk=term.pk).exists()
+    assert client.get("/en/committees/short-lived-group/").status_code == 404
+
+    recover_list = staff_client.get("/admin/committees/body/recover/", **EN)
+    assert recover_list.status_code == 200
+    assert "Short-lived Group" in recover_list.content.decode()
+    deleted = list(Version.objects.get_deleted(Body))
+    assert [v.object_id for v in deleted] == [str(body.pk)]
+    version = deleted[0]
+    assert staff_client.get(f"/admin/committees/body/recover/{version.pk}/").status_code == 200
+
+    version.revision.revert(delete=True)
+    restored = Body.objects.get(pk=body.pk)
+    assert restored.name_en == "Short-lived Group"
+    assert list(restored.reports_to.all()) == [parent]
+    assert Post.objects.filter(pk=post.pk, body=restored).exists()
+    assert Term.objects.filter(pk=term.pk, post=post).exists()
