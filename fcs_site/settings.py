@@ -5,6 +5,8 @@ documented in `.env.example`.
 """
 
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -44,9 +46,20 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# Commands that read only the code, never serve a request nor sign anything: they run on a
+# build or CI machine without the deployment's secrets (`manage.py makemigrations --check`).
+CODE_ONLY_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "collectstatic"}
+CODE_ONLY = (
+    len(sys.argv) > 1
+    and Path(sys.argv[0]).name == "manage.py"
+    and (sys.argv[1] in CODE_ONLY_COMMANDS)
+)
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if CODE_ONLY:
+        SECRET_KEY = secrets.token_urlsafe(50)  # signs nothing: this process serves nothing
+    elif not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. It is required when DJANGO_DEBUG is off; "
             "set it in the environment (see .env.example), or set DJANGO_DEBUG=1 for a "
@@ -57,7 +70,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
-if not ALLOWED_HOSTS and not DEBUG:
+if not ALLOWED_HOSTS and not DEBUG and not CODE_ONLY:
     raise ImproperlyConfigured(
         "DJANGO_ALLOWED_HOSTS is not set. With DJANGO_DEBUG off, list the host names the "
         "site answers to, separated by commas (see .env.example)."

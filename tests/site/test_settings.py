@@ -45,6 +45,21 @@ def test_debug_run_starts_without_a_secret_key():
 def test_no_migrations_are_pending():
     result = run_manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_code_only_commands_run_without_the_deployments_secrets():
+    """A build or CI machine checks migrations without a secret key or host list; serving
+    (and `check`) still refuses, as above."""
+    result = run_manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        env_overrides={"DJANGO_DEBUG": "0"},
+        drop=["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"],
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_time_zone_and_languages():
