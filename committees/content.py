@@ -1,7 +1,8 @@
 """Saving or deleting what the public sees makes cached pages stale at once.
 
-The same few lines as in news/models.py: committees imports nothing from news or the
-project; the function to call is named in settings (FCS_CONTENT_CHANGED).
+Used by the committees' models and by news (which may import committees; committees
+imports nothing from news or the project): the functions to call are named in settings
+(FCS_CONTENT_CHANGED, FCS_CONTENT_SAVED).
 """
 
 from django.conf import settings
@@ -10,6 +11,11 @@ from django.utils.module_loading import import_string
 
 
 def content_changed() -> None:
+    """Tell the site that something the public sees has changed: cached pages go stale.
+
+    Called at once, and again when the transaction commits so that no page rendered from
+    the old rows in between survives.
+    """
     changed = import_string(settings.FCS_CONTENT_CHANGED)
     changed()
     transaction.on_commit(changed)

@@ -1,10 +1,11 @@
 """The site-search columns of WCO bodies, sessions and people (see news/search_index.py).
 
 The committees app knows nothing of the search: fcs_site owns it, so it writes these columns.
-After every save, `row_saved()` (which the committees' save() calls through the
-FCS_CONTENT_SAVED setting) rewrites the row's columns with one UPDATE; a body's save also
-re-indexes those of its sessions whose text changed, since a session's title carries its
-body's name. `reindex_committees()` rewrites every row: after writes that bypass save()
+After every save, `row_saved()` (which every public model's save() calls through the
+FCS_CONTENT_SAVED setting; it acts on bodies, sessions and people) rewrites the row's
+columns with one UPDATE; a body's save also re-indexes those of its sessions whose text
+changed, since a session's title carries its body's name. `reindex_committees()` rewrites
+every row: after writes that bypass save()
 (bulk_create, update(), loaddata), and
 in the data migration that fills the rows that existed before the columns.
 

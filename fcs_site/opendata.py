@@ -249,10 +249,6 @@ class _LazyFormat:
         return str(self.text) % {key: str(value) for key, value in self.params.items()}
 
 
-def _public_in(language: str) -> Q:
-    return available_condition(language)
-
-
 class ArticleDataset(Dataset):
     code = "news"
     title = _("Press releases and news")
@@ -268,14 +264,14 @@ class ArticleDataset(Dataset):
         codes = [code for code, _name in settings.LANGUAGES]
         anywhere = Q()
         for code in codes:
-            anywhere |= _public_in(code)
+            anywhere |= available_condition(code)
         return (
             Article.objects.published()
             .filter(anywhere)
             .annotate(
                 **{
                     f"public_{code}": ExpressionWrapper(
-                        _public_in(code), output_field=BooleanField()
+                        available_condition(code), output_field=BooleanField()
                     )
                     for code in codes
                 }

@@ -5,12 +5,13 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import connections, models, router
 from django.db.models import F, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from committees.content import ContentQuerySet, PublicContent
 
 from . import images, lookups, search_index  # noqa: F401  (lookups: __filled)
 from .html import clean_html
@@ -19,45 +20,6 @@ from .slugs import make_slug
 
 def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
-
-
-def content_changed() -> None:
-    """Tell the site that something the public sees has changed: cached pages go stale.
-
-    Called at once, and again when the transaction commits so that no page rendered from
-    the old rows in between survives. The function is named in settings
-    (FCS_CONTENT_CHANGED), so this app imports nothing from the project.
-    """
-    changed = import_string(settings.FCS_CONTENT_CHANGED)
-    changed()
-    transaction.on_commit(changed)
-
-
-class ContentQuerySet(models.QuerySet):
-    """Bulk writes (`update()`, the admin's "delete selected") also mark content changed."""
-
-    def update(self, **kwargs):
-        rows = super().update(**kwargs)
-        content_changed()
-        return rows
-
-    def delete(self):
-        deleted = super().delete()
-        content_changed()
-        return deleted
-
-
-class PublicContent:
-    """A model the public sees: saving or deleting a row makes cached pages stale."""
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        content_changed()
-        return deleted
 
 
 class Rubric(PublicContent, models.Model):
