@@ -25,7 +25,10 @@ def site(request):
 
     return {
         "site_name": settings.FCS_SITE_NAME,
-        "service_links": [(label, resolve_link(url)) for label, url in settings.FCS_SERVICE_LINKS],
+        # Lazy: the header that shows them is rendered once per worker and language.
+        "service_links": SimpleLazyObject(
+            lambda: [(label, resolve_link(url)) for label, url in settings.FCS_SERVICE_LINKS]
+        ),
         # Views that know better (an article in one language only) pass their own.
         "alternates": SimpleLazyObject(default_alternates),
     }

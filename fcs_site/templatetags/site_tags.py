@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 register = template.Library()
@@ -52,3 +53,56 @@ def absolute_url(context, path):
     if request is None:
         return path
     return request.build_absolute_uri(path)
+
+
+# The page chrome (header, footer, the accessibility panel) is the same on every page for
+# a language and an accessibility profile, and depends on the code and settings only, never
+# on content. `{% chrome %}` renders each piece once per worker and keeps the HTML.
+CHROME_LIMIT = 1024
+_chrome: dict[tuple, str] = {}
+
+
+def clear_chrome(**_kwargs) -> None:
+    _chrome.clear()
+
+
+# Tests that override settings (site name, service links) must not see a stale chrome.
+setting_changed.connect(clear_chrome)
+
+
+class ChromeNode(template.Node):
+    def __init__(self, nodelist, name: str, vary_on: list):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        key = (
+            self.name,
+            translation.get_language(),
+            get_script_prefix(),
+            *(str(value.resolve(context)) for value in self.vary_on),
+        )
+        html = _chrome.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_chrome) >= CHROME_LIMIT:
+                _chrome.clear()
+            _chrome[key] = html
+        return html
+
+
+@register.tag
+def chrome(parser, token):
+    """`{% chrome "name" value... %}...{% endchrome %}`: the enclosed HTML, rendered once per
+    worker for each language and each set of values named.
+
+    Only for parts that depend on nothing but the language, the values named and the
+    settings: never on content, the request or the visitor beyond those values.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "'\"" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% chrome %} needs a quoted name first.")
+    nodelist = parser.parse(("endchrome",))
+    parser.delete_first_token()
+    return ChromeNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
