@@ -140,10 +140,15 @@ def normalised_query(query_string: str) -> str:
     return urlencode(sorted(pairs, key=lambda pair: pair[0]))
 
 
+@functools.lru_cache(maxsize=8)
+def _variant_function(path: str) -> Callable:
+    return import_string(path)
+
+
 def page_cache_key(request) -> str:
     """The key of a page; the value stored under it says which content version it shows."""
     language = get_language_from_path(request.path_info) or get_language_from_request(request)
-    variant = import_string(settings.FCS_PAGE_CACHE_VARIANT)(request)
+    variant = _variant_function(settings.FCS_PAGE_CACHE_VARIANT)(request)
     address = (
         f"{request.scheme}://{request.get_host()}{request.path}"
         f"?{normalised_query(request.META.get('QUERY_STRING', ''))}"
@@ -179,13 +184,13 @@ def _has_valid_host(request) -> bool:
     return True
 
 
-def may_use_cache(request) -> bool:
+def may_use_cache(request, excluded: bool | None = None) -> bool:
     """Whether this request may be answered from, and its answer stored in, the cache."""
     if settings.SESSION_COOKIE_NAME in request.COOKIES or any(
         name in request.COOKIES for name in settings.FCS_PAGE_CACHE_BYPASS_COOKIES
     ):
         return False
-    return not is_excluded(request.path_info)
+    return not (is_excluded(request.path_info) if excluded is None else excluded)
 
 
 def is_shareable(request, response) -> bool:
@@ -246,7 +251,7 @@ class PageCacheMiddleware:
             or not _has_valid_host(request)
         ):
             return self.get_response(request)
-        usable = may_use_cache(request)
+        usable = may_use_cache(request, excluded=False)
         key = None
         if (
             usable

@@ -6,6 +6,7 @@ else arrives in it (junk, markup, an oversized value, an unknown key or value) i
 ignored, field by field, and the default stands.
 """
 
+import functools
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ class Setting:
     def default(self) -> str:
         return self.choices[0][0]
 
-    @property
+    @functools.cached_property
     def values(self) -> frozenset[str]:
         return frozenset(value for value, _label in self.choices)
 
@@ -115,6 +116,10 @@ class Profile:
     def from_cookie(cls, value: str | None) -> "Profile":
         if not value or len(value) > MAX_COOKIE_LENGTH:
             return cls()
+        return _parsed_cookie(cls, value)
+
+    @classmethod
+    def _parse(cls, value: str) -> "Profile":
         chosen = {}
         for pair in value.split("|"):
             key, _sep, choice = pair.partition(":")
@@ -159,6 +164,10 @@ class Profile:
 
     def normalised(self) -> str:
         """Every choice in a fixed order: equal profiles give equal strings."""
+        return self._normalised
+
+    @functools.cached_property
+    def _normalised(self) -> str:
         return "|".join(f"{setting.key}:{getattr(self, setting.field)}" for setting in SETTINGS)
 
     def cache_key_part(self) -> str:
@@ -196,3 +205,9 @@ class Profile:
             }
             for setting in STYLE_SETTINGS
         ]
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_cookie(cls, value: str) -> Profile:
+    """Profiles are immutable, and visitors send few distinct cookies: parse each once."""
+    return cls._parse(value)
