@@ -1,13 +1,23 @@
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, ListView
+from modeltranslation.translator import translator
 
 from . import calendar
-from .models import Body, Delegation, Person, Session, Term, filled_in, role_order
+from .models import (
+    Body,
+    Delegation,
+    Person,
+    Post,
+    Session,
+    Term,
+    filled_in,
+    language_codes,
+)
 from .tree import reporting_tree
 
 # PostgreSQL's integer: a larger session number in an address cannot exist.
@@ -62,10 +72,65 @@ class BodyListView(ListView):
         return context
 
 
+# What the committees pages show of each row, and nothing else: the search columns
+# (kilobytes a row) and every translation left unread make queries cheaper to compile and
+# to load. A linked body needs its name (in each language, for is_available_in) and slug.
+BODY_PAGE_FIELDS = (
+    "name",
+    "name_genitive",
+    "abbreviation",
+    "description",
+    "slug",
+    "classification",
+    "established_on",
+    "established_precision",
+    "dissolved_on",
+    "dissolved_precision",
+)
+LINKED_BODY_FIELDS = ("name", "name_genitive", "slug")
+SESSION_LIST_FIELDS = (
+    "body",
+    "parent",
+    "number",
+    "second_number",
+    "start_date",
+    "end_date",
+    "format",
+    "venue",
+    "status",
+)
+PERSON_LINK_FIELDS = ("name", "slug")
+SESSION_PAGE_FIELDS = (*SESSION_LIST_FIELDS, "summary", "report_approved_at")
+# A term's session of election, for its link and short title.
+ELECTION_FIELDS = ("body", "parent", "number", "second_number")
+TERM_ROW_FIELDS = ("start_date", "end_date", "acting", "person", "post__role")
+# Posts in the order pages list them (as role_order() sorts in SQL): Chair, Vice-Chairs, others.
+ROLE_RANK = {Post.Role.CHAIR: 0, Post.Role.VICE_CHAIR: 1}
+
+
+def by_role(terms) -> list:
+    """`terms` (each with its post) sorted by role, keeping their order within a role."""
+    return sorted(terms, key=lambda term: ROLE_RANK.get(term.post.role, 2))
+
+
+def related_fields(prefix: str, model, fields) -> list[str]:
+    """`fields` of a related `model` for only(), translated ones with each translation
+    (modeltranslation adds those for the queryset's own model only)."""
+    translated = translator.get_options_for_model(model).all_fields
+    names = []
+    for field in fields:
+        names.append(field)
+        names.extend(f"{field}_{code}" for code in language_codes() if field in translated)
+    return [f"{prefix}__{name}" for name in names]
+
+
 class BodyDetailView(AvailableObjectMixin, DetailView):
     model = Body
     template_name = "committees/body_detail.html"
     context_object_name = "body"
+
+    def get_queryset(self):
+        return Body.objects.only(*BODY_PAGE_FIELDS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,9 +138,16 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
         language = get_language()
         today = timezone.localdate()
 
-        links = Body.reports_to.through.objects.filter(
-            Q(from_body=body) | Q(to_body=body)
-        ).select_related("from_body", "to_body")
+        links = (
+            Body.reports_to.through.objects.filter(Q(from_body=body) | Q(to_body=body))
+            .select_related("from_body", "to_body")
+            .only(
+                "from_body",
+                "to_body",
+                *related_fields("from_body", Body, LINKED_BODY_FIELDS),
+                *related_fields("to_body", Body, LINKED_BODY_FIELDS),
+            )
+        )
         context["reports_to"] = [
             link.to_body
             for link in links
@@ -87,17 +159,36 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
             if link.to_body_id == body.pk and link.from_body.is_available_in(language)
         ]
 
-        terms = (
+        terms = by_role(
             Term.objects.filter(post__body=body)
             .filter(person_available(language))
-            .select_related("person", "post", "elected_at__body")
-            .order_by(role_order("post__").asc(), "-start_date", "pk")
+            .select_related("person", "post", "elected_at")
+            .only(
+                *TERM_ROW_FIELDS,
+                *related_fields("person", Person, PERSON_LINK_FIELDS),
+                "elected_at",
+                *related_fields(
+                    "elected_at", Session, ("body", "parent", "number", "second_number")
+                ),
+            )
+            .order_by("-start_date", "pk")
         )
+        # An election is held by the post's body (Term.clean): that is this page's body.
+        # A row written otherwise has its session's body loaded in one more query.
+        elected_at = [term.elected_at for term in terms if term.elected_at_id]
+        if any(session.body_id != body.pk for session in elected_at):
+            prefetch_related_objects(elected_at, "body")
+        else:
+            for session in elected_at:
+                session.body = body
         context["current_terms"] = [t for t in terms if t.is_current(today)]
         context["past_terms"] = [t for t in terms if t.end_date and t.end_date <= today]
         context["future_terms"] = [t for t in terms if t.start_date > today]
 
-        sessions = list(body.sessions.numbered().select_related("body").order_by("start_date"))
+        # The body's own sessions: their body is this page's.
+        sessions = list(body.sessions.numbered().only(*SESSION_LIST_FIELDS).order_by("start_date"))
+        for session in sessions:
+            session.body = body
         context["upcoming_sessions"] = [s for s in sessions if s.end_date >= today]
         context["past_sessions"] = [s for s in reversed(sessions) if s.end_date < today]
         context["today"] = today
@@ -117,6 +208,13 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
             .filter(body__slug=self.kwargs["slug"])
             .with_number(number)
             .select_related("body", "report_approved_at__body")
+            .only(
+                *SESSION_PAGE_FIELDS,
+                *related_fields("body", Body, LINKED_BODY_FIELDS),
+                "report_approved_at",
+                *related_fields("report_approved_at", Session, SESSION_LIST_FIELDS),
+                *related_fields("report_approved_at__body", Body, LINKED_BODY_FIELDS),
+            )
             .first()
         )
         if session is None:
@@ -131,6 +229,7 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         related = (
             Session.objects.filter(Q(parent=session) | Q(report_approved_at=session))
             .select_related("body")
+            .only(*SESSION_LIST_FIELDS, *related_fields("body", Body, LINKED_BODY_FIELDS))
             .order_by("start_date", "number", "pk")
         )
         phases = []
@@ -149,16 +248,23 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         context["report_approved_at"] = (
             approved_at if approved_at and approved_at.body.is_available_in(language) else None
         )
-        context["elected"] = (
+        context["elected"] = by_role(
             Term.objects.filter(elected_at=session)
             .filter(person_available(language))
             .select_related("person", "post")
-            .order_by(role_order("post__").asc(), "start_date", "pk")
+            .only(*TERM_ROW_FIELDS, *related_fields("person", Person, PERSON_LINK_FIELDS))
+            .order_by("start_date", "pk")
         )
-        context["delegations"] = (
+        context["delegations"] = list(
             Delegation.objects.filter(session=session)
             .available_in(language)
             .select_related("person")
+            .only(
+                "member",
+                "role",
+                "person",
+                *related_fields("person", Person, (*PERSON_LINK_FIELDS, "position")),
+            )
             .order_by(f"member_{language}", "role", f"person__name_{language}", "pk")
         )
         return context
