@@ -1,4 +1,4 @@
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -113,15 +113,23 @@ def by_role(terms) -> list:
     return sorted(terms, key=lambda term: ROLE_RANK.get(term.post.role, 2))
 
 
-def related_fields(prefix: str, model, fields) -> list[str]:
-    """`fields` of a related `model` for only(), translated ones with each translation
-    (modeltranslation adds those for the queryset's own model only)."""
+def columns(model, fields, prefix: str = "") -> list[str]:
+    """`fields` of `model` for `narrow()`, a translated one with each of its translations;
+    with `prefix`, as the fields of a related row (`prefix__field`)."""
     translated = translator.get_options_for_model(model).all_fields
     names = []
     for field in fields:
         names.append(field)
-        names.extend(f"{field}_{code}" for code in language_codes() if field in translated)
-    return [f"{prefix}__{name}" for name in names]
+        if field in translated:
+            names.extend(f"{field}_{code}" for code in language_codes())
+    return [f"{prefix}__{name}" for name in names] if prefix else names
+
+
+def narrow(queryset, *names):
+    """`only(*names)`, the names taken as given (from `columns()`): modeltranslation's
+    only() looks for translations in every part of every name, which cost a good part of
+    a whole query."""
+    return QuerySet.only(queryset, *names)
 
 
 class BodyDetailView(AvailableObjectMixin, DetailView):
@@ -130,7 +138,7 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
     context_object_name = "body"
 
     def get_queryset(self):
-        return Body.objects.only(*BODY_PAGE_FIELDS)
+        return narrow(Body.objects.all(), *columns(Body, BODY_PAGE_FIELDS))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -138,15 +146,14 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
         language = get_language()
         today = timezone.localdate()
 
-        links = (
-            Body.reports_to.through.objects.filter(Q(from_body=body) | Q(to_body=body))
-            .select_related("from_body", "to_body")
-            .only(
-                "from_body",
-                "to_body",
-                *related_fields("from_body", Body, LINKED_BODY_FIELDS),
-                *related_fields("to_body", Body, LINKED_BODY_FIELDS),
-            )
+        links = narrow(
+            Body.reports_to.through.objects.filter(
+                Q(from_body=body) | Q(to_body=body)
+            ).select_related("from_body", "to_body"),
+            "from_body",
+            "to_body",
+            *columns(Body, LINKED_BODY_FIELDS, "from_body"),
+            *columns(Body, LINKED_BODY_FIELDS, "to_body"),
         )
         context["reports_to"] = [
             link.to_body
@@ -160,18 +167,16 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
         ]
 
         terms = by_role(
-            Term.objects.filter(post__body=body)
-            .filter(person_available(language))
-            .select_related("person", "post", "elected_at")
-            .only(
+            narrow(
+                Term.objects.filter(post__body=body)
+                .filter(person_available(language))
+                .select_related("person", "post", "elected_at")
+                .order_by("-start_date", "pk"),
                 *TERM_ROW_FIELDS,
-                *related_fields("person", Person, PERSON_LINK_FIELDS),
+                *columns(Person, PERSON_LINK_FIELDS, "person"),
                 "elected_at",
-                *related_fields(
-                    "elected_at", Session, ("body", "parent", "number", "second_number")
-                ),
+                *columns(Session, ELECTION_FIELDS, "elected_at"),
             )
-            .order_by("-start_date", "pk")
         )
         # An election is held by the post's body (Term.clean): that is this page's body.
         # A row written otherwise has its session's body loaded in one more query.
@@ -186,7 +191,12 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
         context["future_terms"] = [t for t in terms if t.start_date > today]
 
         # The body's own sessions: their body is this page's.
-        sessions = list(body.sessions.numbered().only(*SESSION_LIST_FIELDS).order_by("start_date"))
+        sessions = list(
+            narrow(
+                Session.objects.filter(body=body).numbered().order_by("start_date"),
+                *columns(Session, SESSION_LIST_FIELDS),
+            )
+        )
         for session in sessions:
             session.body = body
         context["upcoming_sessions"] = [s for s in sessions if s.end_date >= today]
@@ -203,20 +213,16 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         number = self.kwargs["number"]
         if number > MAX_NUMBER:
             raise Http404
-        session = (
+        session = narrow(
             Session.objects.numbered()
             .filter(body__slug=self.kwargs["slug"])
             .with_number(number)
-            .select_related("body", "report_approved_at__body")
-            .only(
-                *SESSION_PAGE_FIELDS,
-                *related_fields("body", Body, LINKED_BODY_FIELDS),
-                "report_approved_at",
-                *related_fields("report_approved_at", Session, SESSION_LIST_FIELDS),
-                *related_fields("report_approved_at__body", Body, LINKED_BODY_FIELDS),
-            )
-            .first()
-        )
+            .select_related("body", "report_approved_at__body"),
+            *columns(Session, SESSION_PAGE_FIELDS),
+            *columns(Body, LINKED_BODY_FIELDS, "body"),
+            *columns(Session, SESSION_LIST_FIELDS, "report_approved_at"),
+            *columns(Body, LINKED_BODY_FIELDS, "report_approved_at__body"),
+        ).first()
         if session is None:
             raise Http404
         return session
@@ -226,11 +232,12 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         session = self.object
         language = get_language()
 
-        related = (
+        related = narrow(
             Session.objects.filter(Q(parent=session) | Q(report_approved_at=session))
             .select_related("body")
-            .only(*SESSION_LIST_FIELDS, *related_fields("body", Body, LINKED_BODY_FIELDS))
-            .order_by("start_date", "number", "pk")
+            .order_by("start_date", "number", "pk"),
+            *columns(Session, SESSION_LIST_FIELDS),
+            *columns(Body, LINKED_BODY_FIELDS, "body"),
         )
         phases = []
         approved = []
@@ -249,23 +256,24 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
             approved_at if approved_at and approved_at.body.is_available_in(language) else None
         )
         context["elected"] = by_role(
-            Term.objects.filter(elected_at=session)
-            .filter(person_available(language))
-            .select_related("person", "post")
-            .only(*TERM_ROW_FIELDS, *related_fields("person", Person, PERSON_LINK_FIELDS))
-            .order_by("start_date", "pk")
+            narrow(
+                Term.objects.filter(elected_at=session)
+                .filter(person_available(language))
+                .select_related("person", "post")
+                .order_by("start_date", "pk"),
+                *TERM_ROW_FIELDS,
+                *columns(Person, PERSON_LINK_FIELDS, "person"),
+            )
         )
         context["delegations"] = list(
-            Delegation.objects.filter(session=session)
-            .available_in(language)
-            .select_related("person")
-            .only(
-                "member",
-                "role",
-                "person",
-                *related_fields("person", Person, (*PERSON_LINK_FIELDS, "position")),
+            narrow(
+                Delegation.objects.filter(session=session)
+                .available_in(language)
+                .select_related("person")
+                .order_by(f"member_{language}", "role", f"person__name_{language}", "pk"),
+                *columns(Delegation, ("member", "role", "person")),
+                *columns(Person, (*PERSON_LINK_FIELDS, "position"), "person"),
             )
-            .order_by(f"member_{language}", "role", f"person__name_{language}", "pk")
         )
         return context
 
