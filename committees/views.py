@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -132,6 +133,31 @@ def narrow(queryset, *names):
     return QuerySet.only(queryset, *names)
 
 
+# Bounds memory only: the key carries the content version, so a change shows at once.
+DIRECTORY_SECONDS = 3600
+
+
+def body_directory(request):
+    """Every body (the columns its page shows) by id, and the reporting links between
+    them as (body id, id of the body it reports to) pairs, kept in the cache for the
+    content version: every body's page shares them. Two queries when not cached; None
+    without a content version (no page cache middleware)."""
+    version = getattr(request, "content_version", None)
+    if version is None:
+        return None
+    key = f"committees:directory:{version}"
+    directory = cache.get(key)
+    if directory is None:
+        bodies = narrow(Body.objects.all(), *columns(Body, BODY_PAGE_FIELDS))
+        links = Body.reports_to.through.objects.order_by("pk")
+        directory = (
+            {body.pk: body for body in bodies},
+            list(links.values_list("from_body_id", "to_body_id")),
+        )
+        cache.set(key, directory, DIRECTORY_SECONDS)
+    return directory
+
+
 class BodyDetailView(AvailableObjectMixin, DetailView):
     model = Body
     template_name = "committees/body_detail.html"
@@ -140,30 +166,49 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
     def get_queryset(self):
         return narrow(Body.objects.all(), *columns(Body, BODY_PAGE_FIELDS))
 
+    def get_object(self, queryset=None):
+        self.directory = body_directory(self.request)
+        if self.directory is None:
+            return super().get_object(queryset)
+        bodies, _links = self.directory
+        for body in bodies.values():
+            if body.slug == self.kwargs["slug"]:
+                return body
+        raise Http404
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         body = self.object
         language = get_language()
         today = timezone.localdate()
 
-        links = narrow(
-            Body.reports_to.through.objects.filter(
-                Q(from_body=body) | Q(to_body=body)
-            ).select_related("from_body", "to_body"),
-            "from_body",
-            "to_body",
-            *columns(Body, LINKED_BODY_FIELDS, "from_body"),
-            *columns(Body, LINKED_BODY_FIELDS, "to_body"),
-        )
+        if self.directory is None:
+            links = narrow(
+                Body.reports_to.through.objects.filter(
+                    Q(from_body=body) | Q(to_body=body)
+                ).select_related("from_body", "to_body"),
+                "from_body",
+                "to_body",
+                *columns(Body, LINKED_BODY_FIELDS, "from_body"),
+                *columns(Body, LINKED_BODY_FIELDS, "to_body"),
+            ).order_by("pk")
+            links = [(link.from_body, link.to_body) for link in links]
+        else:
+            bodies, pairs = self.directory
+            links = [
+                (bodies[child], bodies[parent])
+                for child, parent in pairs
+                if body.pk in (child, parent)
+            ]
         context["reports_to"] = [
-            link.to_body
-            for link in links
-            if link.from_body_id == body.pk and link.to_body.is_available_in(language)
+            parent
+            for child, parent in links
+            if child.pk == body.pk and parent.is_available_in(language)
         ]
         context["subordinates"] = [
-            link.from_body
-            for link in links
-            if link.to_body_id == body.pk and link.from_body.is_available_in(language)
+            child
+            for child, parent in links
+            if parent.pk == body.pk and child.is_available_in(language)
         ]
 
         terms = by_role(
