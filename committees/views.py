@@ -1,13 +1,24 @@
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, ListView
+from modeltranslation.translator import translator
 
 from . import calendar
-from .models import Body, Delegation, Person, Session, Term, filled_in, role_order
+from .models import (
+    Body,
+    Delegation,
+    Person,
+    Post,
+    Session,
+    Term,
+    filled_in,
+    language_codes,
+)
 from .tree import reporting_tree
 
 # PostgreSQL's integer: a larger session number in an address cannot exist.
@@ -62,10 +73,108 @@ class BodyListView(ListView):
         return context
 
 
+# What the committees pages show of each row, and nothing else: the search columns
+# (kilobytes a row) and every translation left unread make queries cheaper to compile and
+# to load. A linked body needs its name (in each language, for is_available_in) and slug.
+BODY_PAGE_FIELDS = (
+    "name",
+    "name_genitive",
+    "abbreviation",
+    "description",
+    "slug",
+    "classification",
+    "established_on",
+    "established_precision",
+    "dissolved_on",
+    "dissolved_precision",
+)
+LINKED_BODY_FIELDS = ("name", "name_genitive", "slug")
+SESSION_LIST_FIELDS = (
+    "body",
+    "parent",
+    "number",
+    "second_number",
+    "start_date",
+    "end_date",
+    "format",
+    "venue",
+    "status",
+)
+PERSON_LINK_FIELDS = ("name", "slug")
+SESSION_PAGE_FIELDS = (*SESSION_LIST_FIELDS, "summary", "report_approved_at")
+# A term's session of election, for its link and short title.
+ELECTION_FIELDS = ("body", "parent", "number", "second_number")
+TERM_ROW_FIELDS = ("start_date", "end_date", "acting", "person", "post__role")
+# Posts in the order pages list them (as role_order() sorts in SQL): Chair, Vice-Chairs, others.
+ROLE_RANK = {Post.Role.CHAIR: 0, Post.Role.VICE_CHAIR: 1}
+
+
+def by_role(terms) -> list:
+    """`terms` (each with its post) sorted by role, keeping their order within a role."""
+    return sorted(terms, key=lambda term: ROLE_RANK.get(term.post.role, 2))
+
+
+def columns(model, fields, prefix: str = "") -> list[str]:
+    """`fields` of `model` for `narrow()`, a translated one with each of its translations;
+    with `prefix`, as the fields of a related row (`prefix__field`)."""
+    translated = translator.get_options_for_model(model).all_fields
+    names = []
+    for field in fields:
+        names.append(field)
+        if field in translated:
+            names.extend(f"{field}_{code}" for code in language_codes())
+    return [f"{prefix}__{name}" for name in names] if prefix else names
+
+
+def narrow(queryset, *names):
+    """`only(*names)`, the names taken as given (from `columns()`): modeltranslation's
+    only() looks for translations in every part of every name, which cost a good part of
+    a whole query."""
+    return QuerySet.only(queryset, *names)
+
+
+# Bounds memory only: the key carries the content version, so a change shows at once.
+DIRECTORY_SECONDS = 3600
+
+
+def body_directory(request):
+    """Every body (the columns its page shows) by id, and the reporting links between
+    them as (body id, id of the body it reports to) pairs, kept in the cache for the
+    content version: every body's page shares them. Two queries when not cached; None
+    without a content version (no page cache middleware)."""
+    version = getattr(request, "content_version", None)
+    if version is None:
+        return None
+    key = f"committees:directory:{version}"
+    directory = cache.get(key)
+    if directory is None:
+        bodies = narrow(Body.objects.all(), *columns(Body, BODY_PAGE_FIELDS))
+        links = Body.reports_to.through.objects.order_by("pk")
+        directory = (
+            {body.pk: body for body in bodies},
+            list(links.values_list("from_body_id", "to_body_id")),
+        )
+        cache.set(key, directory, DIRECTORY_SECONDS)
+    return directory
+
+
 class BodyDetailView(AvailableObjectMixin, DetailView):
     model = Body
     template_name = "committees/body_detail.html"
     context_object_name = "body"
+
+    def get_queryset(self):
+        return narrow(Body.objects.all(), *columns(Body, BODY_PAGE_FIELDS))
+
+    def get_object(self, queryset=None):
+        self.directory = body_directory(self.request)
+        if self.directory is None:
+            return super().get_object(queryset)
+        bodies, _links = self.directory
+        for body in bodies.values():
+            if body.slug == self.kwargs["slug"]:
+                return body
+        raise Http404
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,31 +182,68 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
         language = get_language()
         today = timezone.localdate()
 
-        links = Body.reports_to.through.objects.filter(
-            Q(from_body=body) | Q(to_body=body)
-        ).select_related("from_body", "to_body")
+        if self.directory is None:
+            links = narrow(
+                Body.reports_to.through.objects.filter(
+                    Q(from_body=body) | Q(to_body=body)
+                ).select_related("from_body", "to_body"),
+                "from_body",
+                "to_body",
+                *columns(Body, LINKED_BODY_FIELDS, "from_body"),
+                *columns(Body, LINKED_BODY_FIELDS, "to_body"),
+            ).order_by("pk")
+            links = [(link.from_body, link.to_body) for link in links]
+        else:
+            bodies, pairs = self.directory
+            links = [
+                (bodies[child], bodies[parent])
+                for child, parent in pairs
+                if body.pk in (child, parent)
+            ]
         context["reports_to"] = [
-            link.to_body
-            for link in links
-            if link.from_body_id == body.pk and link.to_body.is_available_in(language)
+            parent
+            for child, parent in links
+            if child.pk == body.pk and parent.is_available_in(language)
         ]
         context["subordinates"] = [
-            link.from_body
-            for link in links
-            if link.to_body_id == body.pk and link.from_body.is_available_in(language)
+            child
+            for child, parent in links
+            if parent.pk == body.pk and child.is_available_in(language)
         ]
 
-        terms = (
-            Term.objects.filter(post__body=body)
-            .filter(person_available(language))
-            .select_related("person", "post", "elected_at__body")
-            .order_by(role_order("post__").asc(), "-start_date", "pk")
+        terms = by_role(
+            narrow(
+                Term.objects.filter(post__body=body)
+                .filter(person_available(language))
+                .select_related("person", "post", "elected_at")
+                .order_by("-start_date", "pk"),
+                *TERM_ROW_FIELDS,
+                *columns(Person, PERSON_LINK_FIELDS, "person"),
+                "elected_at",
+                *columns(Session, ELECTION_FIELDS, "elected_at"),
+            )
         )
+        # An election is held by the post's body (Term.clean): that is this page's body.
+        # A row written otherwise has its session's body loaded in one more query.
+        elected_at = [term.elected_at for term in terms if term.elected_at_id]
+        if any(session.body_id != body.pk for session in elected_at):
+            prefetch_related_objects(elected_at, "body")
+        else:
+            for session in elected_at:
+                session.body = body
         context["current_terms"] = [t for t in terms if t.is_current(today)]
         context["past_terms"] = [t for t in terms if t.end_date and t.end_date <= today]
         context["future_terms"] = [t for t in terms if t.start_date > today]
 
-        sessions = list(body.sessions.numbered().select_related("body").order_by("start_date"))
+        # The body's own sessions: their body is this page's.
+        sessions = list(
+            narrow(
+                Session.objects.filter(body=body).numbered().order_by("start_date"),
+                *columns(Session, SESSION_LIST_FIELDS),
+            )
+        )
+        for session in sessions:
+            session.body = body
         context["upcoming_sessions"] = [s for s in sessions if s.end_date >= today]
         context["past_sessions"] = [s for s in reversed(sessions) if s.end_date < today]
         context["today"] = today
@@ -112,13 +258,16 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         number = self.kwargs["number"]
         if number > MAX_NUMBER:
             raise Http404
-        session = (
+        session = narrow(
             Session.objects.numbered()
             .filter(body__slug=self.kwargs["slug"])
             .with_number(number)
-            .select_related("body", "report_approved_at__body")
-            .first()
-        )
+            .select_related("body", "report_approved_at__body"),
+            *columns(Session, SESSION_PAGE_FIELDS),
+            *columns(Body, LINKED_BODY_FIELDS, "body"),
+            *columns(Session, SESSION_LIST_FIELDS, "report_approved_at"),
+            *columns(Body, LINKED_BODY_FIELDS, "report_approved_at__body"),
+        ).first()
         if session is None:
             raise Http404
         return session
@@ -128,10 +277,12 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         session = self.object
         language = get_language()
 
-        related = (
+        related = narrow(
             Session.objects.filter(Q(parent=session) | Q(report_approved_at=session))
             .select_related("body")
-            .order_by("start_date", "number", "pk")
+            .order_by("start_date", "number", "pk"),
+            *columns(Session, SESSION_LIST_FIELDS),
+            *columns(Body, LINKED_BODY_FIELDS, "body"),
         )
         phases = []
         approved = []
@@ -149,17 +300,25 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         context["report_approved_at"] = (
             approved_at if approved_at and approved_at.body.is_available_in(language) else None
         )
-        context["elected"] = (
-            Term.objects.filter(elected_at=session)
-            .filter(person_available(language))
-            .select_related("person", "post")
-            .order_by(role_order("post__").asc(), "start_date", "pk")
+        context["elected"] = by_role(
+            narrow(
+                Term.objects.filter(elected_at=session)
+                .filter(person_available(language))
+                .select_related("person", "post")
+                .order_by("start_date", "pk"),
+                *TERM_ROW_FIELDS,
+                *columns(Person, PERSON_LINK_FIELDS, "person"),
+            )
         )
-        context["delegations"] = (
-            Delegation.objects.filter(session=session)
-            .available_in(language)
-            .select_related("person")
-            .order_by(f"member_{language}", "role", f"person__name_{language}", "pk")
+        context["delegations"] = list(
+            narrow(
+                Delegation.objects.filter(session=session)
+                .available_in(language)
+                .select_related("person")
+                .order_by(f"member_{language}", "role", f"person__name_{language}", "pk"),
+                *columns(Delegation, ("member", "role", "person")),
+                *columns(Person, (*PERSON_LINK_FIELDS, "position"), "person"),
+            )
         )
         return context
 

@@ -77,17 +77,36 @@ ABOUT = {
 }
 
 
-@register.simple_tag
-def articles_about(obj, limit=10):
+def _about_ids_key(version, kind: str, pk, limit: int) -> str:
+    return f"about:{version}:{get_language()}:{kind}:{pk}:{limit}"
+
+
+@register.simple_tag(takes_context=True)
+def articles_about(context, obj, limit=10):
     """The latest public articles in the page's language linked to a body, session or person,
-    newest first, loaded as `article_cards` needs them (one query, plus one for the
-    renditions of their lead photos).
+    newest first, as `article_cards` takes them.
 
     {% articles_about body as articles %} — how committees pages list their news without
     the committees app knowing about news.
+
+    Which articles those are is kept in the cache for the content version: then the list
+    costs no query, and `article_cards` takes the cards from its own cache (the articles
+    are given with their ids only, so it loads just those whose card is missing). Without
+    the list cached: one query loading the articles as cards need them (plus one for the
+    renditions of their lead photos).
     """
-    about = ABOUT.get(getattr(getattr(obj, "_meta", None), "model_name", ""))
+    kind = getattr(getattr(obj, "_meta", None), "model_name", "")
+    about = ABOUT.get(kind)
     if about is None or obj.pk is None:
         return []
+    request = context.get("request")
+    version = getattr(request, "content_version", None)
+    key = _about_ids_key(version, kind, obj.pk, limit) if version is not None else None
+    ids = cache.get(key) if key else None
+    if ids is not None:
+        return [Article.from_db(None, ["id"], (pk,)) for pk in ids]
     articles = card_articles().public(get_language()).filter(about(obj))
-    return list(articles.order_by("-published_at", "-pk")[:limit])
+    articles = list(articles.order_by("-published_at", "-pk")[:limit])
+    if key:
+        cache.set(key, [article.pk for article in articles], settings.FCS_NEWS_LIST_CACHE_SECONDS)
+    return articles
