@@ -1,14 +1,20 @@
 from django.core.cache import cache
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, ListView
-from modeltranslation.translator import translator
 
 from . import calendar
+from .columns import (
+    LINKED_BODY_FIELDS,
+    PERSON_LINK_FIELDS,
+    SESSION_LIST_FIELDS,
+    columns,
+    narrow,
+)
 from .models import (
     Body,
     Delegation,
@@ -17,7 +23,6 @@ from .models import (
     Session,
     Term,
     filled_in,
-    language_codes,
 )
 from .tree import reporting_tree
 
@@ -88,19 +93,6 @@ BODY_PAGE_FIELDS = (
     "dissolved_on",
     "dissolved_precision",
 )
-LINKED_BODY_FIELDS = ("name", "name_genitive", "slug")
-SESSION_LIST_FIELDS = (
-    "body",
-    "parent",
-    "number",
-    "second_number",
-    "start_date",
-    "end_date",
-    "format",
-    "venue",
-    "status",
-)
-PERSON_LINK_FIELDS = ("name", "slug")
 SESSION_PAGE_FIELDS = (*SESSION_LIST_FIELDS, "summary", "report_approved_at")
 # A term's session of election, for its link and short title.
 ELECTION_FIELDS = ("body", "parent", "number", "second_number")
@@ -112,25 +104,6 @@ ROLE_RANK = {Post.Role.CHAIR: 0, Post.Role.VICE_CHAIR: 1}
 def by_role(terms) -> list:
     """`terms` (each with its post) sorted by role, keeping their order within a role."""
     return sorted(terms, key=lambda term: ROLE_RANK.get(term.post.role, 2))
-
-
-def columns(model, fields, prefix: str = "") -> list[str]:
-    """`fields` of `model` for `narrow()`, a translated one with each of its translations;
-    with `prefix`, as the fields of a related row (`prefix__field`)."""
-    translated = translator.get_options_for_model(model).all_fields
-    names = []
-    for field in fields:
-        names.append(field)
-        if field in translated:
-            names.extend(f"{field}_{code}" for code in language_codes())
-    return [f"{prefix}__{name}" for name in names] if prefix else names
-
-
-def narrow(queryset, *names):
-    """`only(*names)`, the names taken as given (from `columns()`): modeltranslation's
-    only() looks for translations in every part of every name, which cost a good part of
-    a whole query."""
-    return QuerySet.only(queryset, *names)
 
 
 # Bounds memory only: the key carries the content version, so a change shows at once.

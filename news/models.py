@@ -491,10 +491,9 @@ class Article(PublicContent, models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
+        texts = cls._text_field_names()
         instance._loaded_texts = {
-            name: value
-            for name, value in zip(field_names, values, strict=True)
-            if name in instance._text_field_names()
+            name: value for name, value in zip(field_names, values, strict=True) if name in texts
         }
         return instance
 

@@ -11,6 +11,13 @@ from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from committees.columns import (
+    LINKED_BODY_FIELDS,
+    PERSON_LINK_FIELDS,
+    SESSION_LIST_FIELDS,
+    columns,
+    narrow,
+)
 from committees.models import Body, Person, Session
 
 from . import services, workflow
@@ -108,14 +115,31 @@ class ArticleDetailView(DetailView):
         prefetch_related_objects(
             [article],
             Prefetch("gallery_items", queryset=ArticlePhoto.objects.select_related("photo")),
-            Prefetch("bodies", queryset=Body.objects.available_in(language)),
+            # The links name only what they show: the wide translated rows cost more to
+            # compile and read than the rest of the page.
             Prefetch(
-                "sessions",
-                queryset=Session.objects.available_in(language).select_related(
-                    "body", "parent__body"
+                "bodies",
+                queryset=narrow(
+                    Body.objects.available_in(language), *columns(Body, LINKED_BODY_FIELDS)
                 ),
             ),
-            Prefetch("people", queryset=Person.objects.available_in(language)),
+            Prefetch(
+                "sessions",
+                queryset=narrow(
+                    Session.objects.available_in(language).select_related("body", "parent__body"),
+                    *columns(Session, SESSION_LIST_FIELDS),
+                    *columns(Body, LINKED_BODY_FIELDS, "body"),
+                    *columns(Session, SESSION_LIST_FIELDS, "parent"),
+                    *columns(Body, LINKED_BODY_FIELDS, "parent__body"),
+                ),
+            ),
+            Prefetch(
+                "people",
+                queryset=narrow(
+                    Person.objects.available_in(language),
+                    *columns(Person, (*PERSON_LINK_FIELDS, "position")),
+                ),
+            ),
         )
         prefetch_related_objects(article.photos(), "renditions")
 
