@@ -1,7 +1,7 @@
 from django import forms
 from django.core.paginator import InvalidPage
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.forms.boundfield import BoundField
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Body
 from news.models import Rubric
 
-from .search import MAX_DATE, MAX_QUERY_LENGTH, MIN_DATE, SearchFilters, SearchTimeout, clean_query
+from .search import (
+    MAX_DATE,
+    MAX_QUERY_LENGTH,
+    MIN_DATE,
+    STATEMENTS,
+    SearchFilters,
+    SearchTimeout,
+    clean_query,
+)
 from .search import search as run_search
 
 MAX_PAGE_DIGITS = 6
@@ -29,19 +37,43 @@ class QueryField(forms.CharField):
 def filter_choices(language: str) -> dict[str, list[tuple[int, str, str]]]:
     """The rubrics and the WCO bodies a visitor can narrow the search to, in one query:
     {"rubric": [(id, slug, name), ...], "body": [...]}, each in its site order."""
-    columns = ("pk", "slug", f"name_{language}", "position")
-    rubrics = (
-        Rubric.objects.filter(Q(**{f"name_{language}__gt": ""}))
-        .order_by()
-        .values_list(Value("rubric"), *columns)
+    sql, params = STATEMENTS.get(
+        ("filter choices", connection.alias, language), lambda: _filter_choices_sql(language)
     )
-    bodies = Body.objects.available_in(language).order_by().values_list(Value("body"), *columns)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found: dict[str, list] = {"rubric": [], "body": []}
-    for kind, pk, slug, name, _position in sorted(
-        rubrics.union(bodies, all=True), key=lambda row: (row[4], row[2])
-    ):
+    for kind, pk, slug, name, _position in sorted(rows, key=lambda row: (row[4], row[2])):
         found[kind].append((pk, slug, name))
     return found
+
+
+CHOICE_COLUMNS = ("choice_kind", "choice_pk", "choice_slug", "choice_name", "choice_position")
+
+
+def _filter_choices_sql(language: str) -> tuple[str, list]:
+    """The statement of `filter_choices`, the same for every search in `language`."""
+
+    def choices(queryset, kind):
+        return (
+            queryset.order_by()
+            .annotate(
+                choice_kind=Value(kind),
+                choice_pk=F("pk"),
+                choice_slug=F("slug"),
+                choice_name=F(f"name_{language}"),
+                choice_position=F("position"),
+            )
+            .values_list(*CHOICE_COLUMNS)
+        )
+
+    rubrics = choices(Rubric.objects.filter(Q(**{f"name_{language}__gt": ""})), "rubric")
+    bodies = choices(Body.objects.available_in(language), "body")
+    sql, params = rubrics.union(bodies, all=True).query.get_compiler(connection.alias).as_sql()
+    # The compiler writes annotations in an order of its own: name the columns.
+    columns = ", ".join(connection.ops.quote_name(column) for column in CHOICE_COLUMNS)
+    return f"SELECT {columns} FROM ({sql}) choices", list(params)
 
 
 def html_attrs(attrs: dict) -> SafeString:
