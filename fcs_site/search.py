@@ -17,6 +17,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from html import escape as html_escape
 from html import unescape
 
 from django.conf import settings
@@ -39,8 +40,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat, JSONObject, NullIf
 from django.utils import timezone
+from django.utils.dates import MONTHS_ALT
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body, Person, Session, Term
@@ -71,6 +74,8 @@ QUERY_CANCELED = "57014"
 _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff\ufeff\ufff0-\uffff]")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_NOT_MARKER = re.compile(f"[^{MARK_START}{MARK_END}]+")
+_MARK_PAIR = MARK_START + MARK_END
 # A tag of sanitised HTML (attribute values are always double-quoted there).
 TAG_PATTERN = r'<("[^"]*"|[^">])*>'
 
@@ -131,6 +136,24 @@ class SearchResult:
     def label(self):
         return self.source.label
 
+    @property
+    def shown_date(self):
+        """The date in local time, as the template's |date filter reads it."""
+        return template_localtime(self.date)
+
+    @property
+    def date_iso(self) -> str:
+        """The date for <time datetime>, as |date:"c" writes it."""
+        return self.shown_date.isoformat() if self.date else ""
+
+    @property
+    def date_shown(self) -> str:
+        """The date as shown: `date_text`, else the day as |date:"j E Y" writes it."""
+        if self.date_text or not self.date:
+            return self.date_text
+        day = self.shown_date
+        return f"{day.day} {MONTHS_ALT[day.month]} {day.year:04d}"
+
 
 @dataclass
 class SearchPage:
@@ -177,6 +200,12 @@ class SearchPage:
 
 def marked(text: str) -> SafeString:
     """`text` escaped, with the database's highlight markers turned into balanced <mark> tags."""
+    text = text or ""
+    escaped = html_escape(text)  # as django.utils.html.escape; the markers are left as they are
+    markers = _NOT_MARKER.sub("", text)
+    if markers == _MARK_PAIR * (len(markers) // 2):
+        # Each start followed by its end (always so from ts_headline): replaced as they are.
+        return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
     out = []
     open_mark = False
     for part in re.split(f"([{MARK_START}{MARK_END}])", text or ""):
