@@ -8,7 +8,9 @@ Cyrillic, "ё" as "е"); results are newest first and highlighted in Python.
 
 A source is anything public that has a page: articles, WCO bodies, sessions and people, each
 a `SearchSource` in `SOURCES`. The sources are searched together, in a number of queries that
-does not depend on how many there are (see `_Backend`).
+does not depend on how many there are (see `_Backend`). On PostgreSQL those statements are
+written by the ORM once per shape (language, filters, sources) and run again with the words,
+the time and the ids of the rows shown as parameters (see `_Statements`).
 """
 
 import json
