@@ -8,7 +8,9 @@ Cyrillic, "ё" as "е"); results are newest first and highlighted in Python.
 
 A source is anything public that has a page: articles, WCO bodies, sessions and people, each
 a `SearchSource` in `SOURCES`. The sources are searched together, in a number of queries that
-does not depend on how many there are (see `_Backend`).
+does not depend on how many there are (see `_Backend`). On PostgreSQL those statements are
+written by the ORM once per shape (language, filters, sources) and run again with the words,
+the time and the ids of the rows shown as parameters (see `_Statements`).
 """
 
 import json
@@ -17,6 +19,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from html import escape as html_escape
 from html import unescape
 
 from django.conf import settings
@@ -24,6 +27,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import InvalidPage
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     DateTimeField,
     F,
@@ -31,14 +35,17 @@ from django.db.models import (
     Func,
     IntegerField,
     JSONField,
+    Q,
     TextField,
     Value,
     When,
 )
 from django.db.models.functions import Cast, Concat, JSONObject, NullIf
 from django.utils import timezone
+from django.utils.dates import MONTHS_ALT
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Body, Person, Session, Term
@@ -69,6 +76,8 @@ QUERY_CANCELED = "57014"
 _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff\ufeff\ufff0-\uffff]")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_NOT_MARKER = re.compile(f"[^{MARK_START}{MARK_END}]+")
+_MARK_PAIR = MARK_START + MARK_END
 # A tag of sanitised HTML (attribute values are always double-quoted there).
 TAG_PATTERN = r'<("[^"]*"|[^">])*>'
 
@@ -129,6 +138,24 @@ class SearchResult:
     def label(self):
         return self.source.label
 
+    @property
+    def shown_date(self):
+        """The date in local time, as the template's |date filter reads it."""
+        return template_localtime(self.date)
+
+    @property
+    def date_iso(self) -> str:
+        """The date for <time datetime>, as |date:"c" writes it."""
+        return self.shown_date.isoformat() if self.date else ""
+
+    @property
+    def date_shown(self) -> str:
+        """The date as shown: `date_text`, else the day as |date:"j E Y" writes it."""
+        if self.date_text or not self.date:
+            return self.date_text
+        day = self.shown_date
+        return f"{day.day} {MONTHS_ALT[day.month]} {day.year:04d}"
+
 
 @dataclass
 class SearchPage:
@@ -175,6 +202,12 @@ class SearchPage:
 
 def marked(text: str) -> SafeString:
     """`text` escaped, with the database's highlight markers turned into balanced <mark> tags."""
+    text = text or ""
+    escaped = html_escape(text)  # as django.utils.html.escape; the markers are left as they are
+    markers = _NOT_MARKER.sub("", text)
+    if markers == _MARK_PAIR * (len(markers) // 2):
+        # Each start followed by its end (always so from ts_headline): replaced as they are.
+        return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
     out = []
     open_mark = False
     for part in re.split(f"([{MARK_START}{MARK_END}])", text or ""):
@@ -364,9 +397,13 @@ class SearchSource:
         """What the title needs beyond the row's own columns, read with the hits (JSON)."""
         return Value(None, output_field=JSONField())
 
+    def made_title(self, language: str, data) -> str | None:
+        """The title made in Python from the row's `hit_data`, when no column holds it."""
+        return None
+
     # PostgreSQL
-    def title_expression(self, language: str, hit_data: dict):
-        """The plain-text title as SQL; `hit_data` maps the page's ids to their `hit_data`."""
+    def title_expression(self, language: str, made_title):
+        """The plain-text title as SQL; `made_title` is the row's `made_title()` as SQL."""
         return Translate(F(f"{self.title_field}_{language}"))
 
     def snippet_text(self, obj, language: str) -> str:
@@ -443,7 +480,7 @@ class BodySource(SearchSource):
         abbreviation = getattr(obj, f"abbreviation_{language}") or ""
         return f"{name} ({abbreviation})" if abbreviation else name
 
-    def title_expression(self, language, hit_data):
+    def title_expression(self, language, made_title):
         abbreviation = F(f"abbreviation_{language}")
         return Translate(
             Concat(
@@ -506,23 +543,17 @@ class SessionSource(SearchSource):
             genitive=F(f"body__name_genitive_{language}"),
         )
 
-    def title_expression(self, language, hit_data):
+    def made_title(self, language, data):
+        return Session.title_in(
+            language,
+            number=data["number"],
+            second_number=data["second_number"],
+            body_genitive=data["genitive"] or data["name"] or "",
+        )
+
+    def title_expression(self, language, made_title):
         # The title is made in Python (no column holds it) from what the hits query read.
-        titles = [
-            When(
-                pk=pk,
-                then=Value(
-                    Session.title_in(
-                        language,
-                        number=data["number"],
-                        second_number=data["second_number"],
-                        body_genitive=data["genitive"] or data["name"] or "",
-                    )
-                ),
-            )
-            for pk, data in hit_data.items()
-        ]
-        return Translate(Case(*titles, default=Value(""), output_field=TextField()))
+        return Translate(made_title)
 
     def date_display(self, obj, language):
         return obj.dates_display(language)
@@ -628,20 +659,131 @@ def _instance(model, data: dict, using: str):
 # PostgreSQL). What a title needs beyond its row's columns comes with the hits: a session's
 # title is made in Python from its numbers and its body's name.
 HIT_COLUMNS = ("search_source", "search_pk", "search_rank", "search_time", "search_data")
+ROW_COLUMNS = ("search_source", "search_pk", "search_data", "search_title", "search_snippet")
 
 
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+class _Slot(str):
+    """A parameter of a statement written once and run again (see `_Statements`): its value
+    is given at each run (the words searched, the time, the ids of a page's rows)."""
+
+    __slots__ = ()
+
+
+QUERY_SLOT = _Slot("query")
+NOW_SLOT = _Slot("now")
+
+
+def _ids_slot(index: int) -> _Slot:
+    return _Slot(f"ids {index}")
+
+
+def _titles_slot(index: int) -> _Slot:
+    return _Slot(f"titles {index}")
+
+
+class _PkIn(Func):
+    """``pk = ANY(ids)``, the ids an array given at each run: one statement for any page."""
+
+    output_field = BooleanField()
+
+    def __init__(self, slot: _Slot):
+        super().__init__(F("pk"))
+        self.slot = slot
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} = ANY(%s::bigint[])", [*params, self.slot]
+
+
+class _RowText(Func):
+    """The text that a JSON object given at each run ({pk: text}) holds for the row."""
+
+    output_field = TextField()
+
+    def __init__(self, slot: _Slot):
+        super().__init__(F("pk"))
+        self.slot = slot
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(%s::jsonb ->> ({sql})::text)", [self.slot, *params]
+
+
+# The methods of a source that write its SQL: a subclass or a test that replaces one gets
+# statements of its own.
+_SQL_METHODS = (
+    "public_queryset",
+    "apply_filters",
+    "filter_dates",
+    "sort_time",
+    "hit_data",
+    "detail_queryset",
+    "fields",
+    "title_expression",
+    "snippet_expression",
+)
+
+
+def _shape(source: SearchSource) -> tuple:
+    """Everything a source's SQL depends on besides the language and the filters."""
+    cls = type(source)
+    return (source, source.ranked_at_most, *(getattr(cls, name) for name in _SQL_METHODS))
+
+
+class _Statements:
+    """Statements written by the ORM once per shape (language, filters, sources), with slots
+    for what changes from one search to the next.
+
+    Building the querysets of a search (a few per source, over translated fields) and
+    compiling them cost more than running them; the SQL itself is the same for every query
+    of the same shape. Per process, the least recently used dropped past `size`.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.entries: dict = {}
+
+    def get(self, key, build):
+        try:
+            entry = self.entries.pop(key)
+        except KeyError:
+            entry = build()
+            while len(self.entries) >= self.size:
+                try:
+                    del self.entries[next(iter(self.entries))]
+                except (KeyError, StopIteration, RuntimeError):
+                    break
+        self.entries[key] = entry
+        return entry
+
+    def clear(self):
+        self.entries.clear()
+
+
+STATEMENTS = _Statements()
+
+
+def _filled(params, values: dict) -> list:
+    return [values[p] if isinstance(p, _Slot) else p for p in params]
+
+
 class _Backend:
     name = ""
+    # Titles and fragments highlighted in Python (from the rows' text), not by the database.
+    python_highlights = True
 
     def __init__(self, query: str, language: str, using: str = DEFAULT_DB_ALIAS):
         self.query = query
         self.language = language
         self.using = using
         self.connection = connections[using]
+        self.count_is_lower_bound = False
+        # {source index: {pk: hit data}} of the rows read by `rows()`.
+        self.wanted: dict[int, dict] = {}
 
     def can_match(self) -> bool:
         return True
@@ -652,15 +794,23 @@ class _Backend:
     def rank(self, source: SearchSource):
         return Value(0.0, output_field=FloatField())
 
-    def title(self, source: SearchSource, hit_data: dict):
-        return Value("", output_field=TextField())
+    def slot_values(self) -> dict:
+        """The values of the slots of this search's statements."""
+        return {}
 
-    def snippet(self, source: SearchSource):
-        return Value("", output_field=TextField())
-
-    def hits(self, matched: list, offset: int, limit: int) -> tuple[int, list[tuple]]:
-        """The total, and (source index, pk, rank, data) of the `limit` best matches after
-        `offset`. `matched` holds (source index, source, queryset of matching rows)."""
+    def hits_statement(self, sources, filters: SearchFilters) -> tuple[str, list] | None:
+        """The statement (LIMIT and OFFSET last) that reads the total and a page of hits,
+        or None when every source is left out by the filters."""
+        matched = []
+        for index, source in enumerate(sources):
+            queryset = source.apply_filters(source.public_queryset(self.language), filters)
+            if queryset is None:
+                continue
+            queryset = self.matching(source, queryset.using(self.using))
+            if not queryset.query.is_empty():
+                matched.append((index, source, queryset))
+        if not matched:
+            return None
         branches, bounds = [], {}
         for index, source, queryset in matched:
             bound = self.ranked_at_most(source)
@@ -712,8 +862,14 @@ class _Backend:
                 f"SELECT {source}, {pk}, {rank}, {data}, COUNT(*) OVER (), FALSE "
                 f"FROM ({sql}) hits {order} LIMIT %s OFFSET %s"
             )
+        return statement, list(params)
+
+    def hits(self, statement, offset: int, limit: int) -> tuple[int, list[tuple]]:
+        """The total, and (source index, pk, rank, data) of the `limit` best matches after
+        `offset`, read with `statement` (from `hits_statement`)."""
+        sql, params = statement
         with self.connection.cursor() as cursor:
-            cursor.execute(statement, [*params, limit, offset])
+            cursor.execute(sql, [*_filled(params, self.slot_values()), limit, offset])
             rows = cursor.fetchall()
         total = rows[0][4] if rows else 0
         # "More than `total`": a bounded source had more matches than it ranks.
@@ -727,37 +883,48 @@ class _Backend:
         return []
 
     def rows(self, hits: list, sources) -> dict:
-        """{(source index, pk): (object, title, snippet)} for `hits`, in one query (title and
-        snippet highlighted by the database, or empty when Python does it)."""
+        """{(source index, pk): (object, title, snippet)} for `hits`, in one query."""
         wanted: dict[int, dict] = {}
         for index, pk, _rank, data in hits:
             wanted.setdefault(index, {})[pk] = data
-        with_snippet = self.name != "postgresql"
+        self.wanted = wanted
+        sql, params = self.rows_statement(sorted(wanted), sources)
+        values = self.row_slot_values(wanted, sources)
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, _filled(params, values))
+            fetched = cursor.fetchall()
+        found = {}
+        for index, pk, data, title, snippet in fetched:
+            obj = _instance(sources[index].model, _json(data), self.using)
+            found[(index, pk)] = (obj, title, snippet)
+        return found
+
+    def rows_statement(self, indexes: list[int], sources) -> tuple[str, list]:
+        """The statement that reads the rows of the sources at `indexes` whose ids the slots
+        hold (a UNION ALL, each row as JSON)."""
         branches = []
-        for index, hit_data in wanted.items():
+        for index in indexes:
             source = sources[index]
-            fields = source.fields(self.language, with_snippet=with_snippet)
+            fields = source.fields(self.language, with_snippet=self.python_highlights)
             branches.append(
                 source.detail_queryset()
-                .filter(pk__in=list(hit_data))
+                .using(self.using)
+                .filter(self.pk_condition(index))
                 .order_by()
                 .annotate(
                     search_source=Value(index, output_field=IntegerField()),
                     search_pk=F("pk"),
                     search_data=JSONObject(**{name: F(name) for name in fields}),
-                    search_title=self.title(source, hit_data),
+                    search_title=self.title(source, index),
                     search_snippet=self.snippet(source),
                 )
-                .values_list(
-                    "search_source", "search_pk", "search_data", "search_title", "search_snippet"
-                )
+                .values_list(*ROW_COLUMNS)
             )
         combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-        found = {}
-        for index, pk, data, title, snippet in combined.using(self.using):
-            obj = _instance(sources[index].model, data, self.using)
-            found[(index, pk)] = (obj, title, snippet)
-        return found
+        sql, params = combined.query.get_compiler(self.using).as_sql()
+        # The compiler writes annotations in an order of its own: name the columns.
+        columns = ", ".join(self.connection.ops.quote_name(c) for c in ROW_COLUMNS)
+        return f"SELECT {columns} FROM ({sql}) search_rows", list(params)
 
     def results(self, hits: list, sources) -> list["SearchResult"]:
         rows = self.rows(hits, sources)
@@ -787,14 +954,46 @@ class _Backend:
 
 
 class _PostgresBackend(_Backend):
+    """Statements written once per shape (`STATEMENTS`); the words searched, the time and the
+    ids of the rows shown are their parameters."""
+
     name = "postgresql"
+    python_highlights = False
 
     def __init__(self, query, language, using=DEFAULT_DB_ALIAS):
         super().__init__(query, language, using)
         self.config = CONFIGS[language]
-        self.search_query = SearchQuery(
-            yo_to_ye(query), config=self.config, search_type="websearch"
+        self.search_query = SearchQuery(QUERY_SLOT, config=self.config, search_type="websearch")
+
+    def slot_values(self):
+        return {QUERY_SLOT: yo_to_ye(self.query), NOW_SLOT: timezone.now()}
+
+    def hits_statement(self, sources, filters):
+        key = (
+            "hits",
+            self.using,
+            self.language,
+            timezone.get_current_timezone_name(),
+            filters,
+            tuple(_shape(source) for source in sources),
         )
+        return STATEMENTS.get(key, lambda: self._hits_statement(sources, filters))
+
+    def _hits_statement(self, sources, filters):
+        before = timezone.now()
+        statement = super().hits_statement(sources, filters)
+        after = timezone.now()
+        if statement is None:
+            return None
+        # "Published by now" is written with the time it was built: that parameter is the
+        # time of each run instead (a filter's bounds are whole days, not this moment).
+        bounds = set(filters.datetime_range())
+        sql, params = statement
+        params = [
+            NOW_SLOT if type(p) is datetime and before <= p <= after and p not in bounds else p
+            for p in params
+        ]
+        return sql, params
 
     def matching(self, source, queryset):
         return queryset.filter(**{f"search_{self.language}": self.search_query})
@@ -812,9 +1011,28 @@ class _PostgresBackend(_Backend):
         # item always has its date), so PostgreSQL reads them from the index and stops.
         return [F(source.date_field).desc(), F("pk").desc()]
 
-    def title(self, source, hit_data):
+    def rows_statement(self, indexes, sources):
+        key = ("rows", self.using, self.language, tuple((i, _shape(sources[i])) for i in indexes))
+        build = super().rows_statement
+        return STATEMENTS.get(key, lambda: build(indexes, sources))
+
+    def pk_condition(self, index):
+        return _PkIn(_ids_slot(index))
+
+    def row_slot_values(self, wanted, sources):
+        values = {QUERY_SLOT: yo_to_ye(self.query)}
+        for index, hit_data in wanted.items():
+            values[_ids_slot(index)] = list(hit_data)
+            source = sources[index]
+            titles = {
+                str(pk): source.made_title(self.language, data) for pk, data in hit_data.items()
+            }
+            values[_titles_slot(index)] = json.dumps(titles)
+        return values
+
+    def title(self, source, index):
         return SearchHeadline(
-            source.title_expression(self.language, hit_data),
+            source.title_expression(self.language, _RowText(_titles_slot(index))),
             self.search_query,
             config=self.config,
             start_sel=MARK_START,
@@ -843,7 +1061,10 @@ class _PostgresBackend(_Backend):
 
 
 class _FallbackBackend(_Backend):
+    """Statements built for each search (SQLite: titles and fragments are made in Python)."""
+
     name = "fallback"
+    python_highlights = True
 
     def __init__(self, query, language, using=DEFAULT_DB_ALIAS):
         super().__init__(query, language, using)
@@ -856,6 +1077,18 @@ class _FallbackBackend(_Backend):
         for term in self.terms:
             queryset = queryset.filter(**{f"search_text_{self.language}__contains": term})
         return queryset
+
+    def pk_condition(self, index):
+        return Q(pk__in=list(self.wanted[index]))
+
+    def row_slot_values(self, wanted, sources):
+        return {}
+
+    def title(self, source, index):
+        return Value("", output_field=TextField())
+
+    def snippet(self, source):
+        return Value("", output_field=TextField())
 
     def highlighted(self, source, obj, title, snippet):
         return (
@@ -894,17 +1127,10 @@ def search(
             raise InvalidPage(page)
         return SearchPage(query, [], page, 0, per_page, backend_class.name)
     with statement_timeout(settings.FCS_SEARCH_TIMEOUT_MS, using=using):
-        matched = []
-        for index, source in enumerate(sources):
-            queryset = source.apply_filters(source.public_queryset(language), filters)
-            if queryset is None:
-                continue
-            queryset = backend.matching(source, queryset.using(using))
-            if not queryset.query.is_empty():
-                matched.append((index, source, queryset))
+        statement = backend.hits_statement(sources, filters)
         total, hits = 0, []
-        if matched:
-            total, hits = backend.hits(matched, (page - 1) * per_page, per_page)
+        if statement is not None:
+            total, hits = backend.hits(statement, (page - 1) * per_page, per_page)
         result_page = SearchPage(
             query,
             [],
@@ -912,7 +1138,7 @@ def search(
             total,
             per_page,
             backend.name,
-            count_is_lower_bound=getattr(backend, "count_is_lower_bound", False),
+            count_is_lower_bound=backend.count_is_lower_bound,
         )
         if page > result_page.num_pages:
             raise InvalidPage(page)
