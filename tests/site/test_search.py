@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -107,6 +108,21 @@ def test_search_finds_only_public_articles_in_the_language(session_article):
     assert set(found("сессия")) == {session_article.pk, russian_only.pk}
     assert set(found("session", "en")) == {session_article.pk, english_only.pk}
     assert not {a.pk for a in hidden} & set(found("сессия") + found("session", "en"))
+
+
+def test_a_kept_statement_searches_at_the_time_of_each_search():
+    """PostgreSQL keeps each search statement once written: "published by now" must still
+    be the moment of each search, not the moment the statement was written."""
+    search_module.STATEMENTS.clear()
+    scheduled = ArticleFactory(scheduled=True, title_ru="Сессия Совета по сотрудничеству")
+    assert scheduled.pk not in found("сессия")
+    hits = {key for key in search_module.STATEMENTS.entries if key[0] == "hits"}
+    with time_machine.travel(scheduled.published_at + timedelta(minutes=1), tick=False):
+        assert scheduled.pk in found("сессия")
+        later = ArticleFactory(title_ru="Сессия Совета: итоги")
+        assert {scheduled.pk, later.pk} <= set(found("сессия"))
+    # The same statement answered (on SQLite none is kept: it is written for each search).
+    assert hits == {key for key in search_module.STATEMENTS.entries if key[0] == "hits"}
 
 
 def test_english_page_does_not_search_russian_text(session_article):
