@@ -145,15 +145,16 @@ def _variant_function(path: str) -> Callable:
     return import_string(path)
 
 
-def page_cache_key(request) -> str:
+def page_cache_key(request, host: str | None = None) -> str:
     """The key of a page; the value stored under it says which content version it shows."""
     language = get_language_from_path(request.path_info) or get_language_from_request(request)
     variant = _variant_function(settings.FCS_PAGE_CACHE_VARIANT)(request)
     address = (
-        f"{request.scheme}://{request.get_host()}{request.path}"
+        f"{request.scheme}://{host or request.get_host()}{request.path}"
         f"?{normalised_query(request.META.get('QUERY_STRING', ''))}"
     )
-    return "page:" + hashlib.sha256(f"{address}|{language}|{variant}".encode()).hexdigest()
+    # "v2": entries hold the headers as Django keeps them; another release never reads them.
+    return "page:v2:" + hashlib.sha256(f"{address}|{language}|{variant}".encode()).hexdigest()
 
 
 def _unprefixed(path: str) -> str:
@@ -174,14 +175,13 @@ def is_excluded(path: str) -> bool:
     )
 
 
-def _has_valid_host(request) -> bool:
-    """A request for a host not in ALLOWED_HOSTS is left to the middleware below, which
-    answers it (400) with the site's security headers."""
+def _valid_host(request) -> str | None:
+    """The request's host; None for a host not in ALLOWED_HOSTS, left to the middleware
+    below, which answers it (400) with the site's security headers."""
     try:
-        request.get_host()
+        return request.get_host()
     except DisallowedHost:
-        return False
-    return True
+        return None
 
 
 def may_use_cache(request, excluded: bool | None = None) -> bool:
@@ -216,19 +216,20 @@ def is_shareable(request, response) -> bool:
 
 
 def _freeze(version: int, response) -> tuple:
-    headers = [
-        (name, value)
-        for name, value in response.items()
-        if name.lower() not in {"set-cookie", STATUS_HEADER.lower()}
-    ]
+    # The headers as Django keeps them ({lower-case name: (name, value)}), already checked
+    # when the page was made: a hit puts them back without checking each again.
+    headers = {
+        lower: (name, value)
+        for lower, (name, value) in response.headers._store.items()
+        if lower not in {"set-cookie", STATUS_HEADER.lower()}
+    }
     return (version, response.status_code, response.content, headers)
 
 
 def _thaw(frozen) -> HttpResponse:
     _version, status, content, headers = frozen
     response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
+    response.headers._store = dict(headers)
     response[STATUS_HEADER] = "hit"
     return response
 
@@ -245,11 +246,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.method not in ("GET", "HEAD")
-            or is_excluded(request.path_info)
-            or not _has_valid_host(request)
-        ):
+        if request.method not in ("GET", "HEAD") or is_excluded(request.path_info):
+            return self.get_response(request)
+        host = _valid_host(request)
+        if host is None:
             return self.get_response(request)
         usable = may_use_cache(request, excluded=False)
         key = None
@@ -258,7 +258,7 @@ class PageCacheMiddleware:
             and settings.FCS_PAGE_CACHE_SECONDS > 0
             and not (settings.FCS_BENCH_ENDPOINTS and request.META.get(BENCH_BYPASS_HEADER))
         ):
-            key = page_cache_key(request)
+            key = page_cache_key(request, host)
             # One round trip: the version, and the page if this URL was cached.
             version, frozen = content_version(also=key)
             if frozen is not None and version is not None and frozen[0] == version:
