@@ -18,7 +18,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -132,6 +132,31 @@ def request_variant(request) -> str:
         return profile.cache_key_part()
     raw = request.COOKIES.get(getattr(settings, "FCS_A11Y_COOKIE_NAME", "a11y"), "")
     return "a11y-raw=" + hashlib.sha256(raw.encode()).hexdigest()[:16] if raw else "a11y="
+
+
+def is_tracking(name: str, tracking: tuple[str, ...]) -> bool:
+    return any(
+        name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern
+        for pattern in tracking
+    )
+
+
+def drop_tracking_parameters(request) -> None:
+    """Remove the analytics parameters (`FCS_TRACKING_PARAMETERS`) from the request's query
+    string before anything reads it: the page made is the same as without them, so one
+    cached copy serves every link that carries them."""
+    query = request.META.get("QUERY_STRING", "")
+    tracking = tuple(settings.FCS_TRACKING_PARAMETERS)
+    if not query or not tracking:
+        return
+    kept = [
+        part
+        for part in query.split("&")
+        if not is_tracking(unquote_plus(part.partition("=")[0]), tracking)
+    ]
+    if len(kept) != query.count("&") + 1:
+        request.META["QUERY_STRING"] = "&".join(kept)
+        request.__dict__.pop("GET", None)
 
 
 def normalised_query(query_string: str) -> str:
@@ -248,6 +273,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or is_excluded(request.path_info):
             return self.get_response(request)
+        drop_tracking_parameters(request)
         host = _valid_host(request)
         if host is None:
             return self.get_response(request)

@@ -388,6 +388,10 @@ FCS_PAGE_CACHE_MAX_AGE = env_int("FCS_PAGE_CACHE_MAX_AGE", 60)
 FCS_PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/bench/", "/a11y/", "/i18n/"]
 # Cookies besides the session's that make a request bypass the page cache.
 FCS_PAGE_CACHE_BYPASS_COOKIES = ["messages"]
+# Query parameters that only tell analytics where a visitor came from (a news agency's
+# link carries them): public pages are made, and cached, as if they were not there.
+# A name ending in "*" covers every parameter it begins.
+FCS_TRACKING_PARAMETERS = ["utm_*", "yclid", "gclid", "fbclid", "_openstat"]
 # What besides URL and language makes two visitors see different pages.
 FCS_PAGE_CACHE_VARIANT = "fcs_site.cache.request_variant"
 # Seconds the total and page anchors of a news list stay cached (per content version).

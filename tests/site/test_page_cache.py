@@ -178,6 +178,29 @@ def test_query_strings_are_normalised_but_repeated_values_keep_their_order(leak_
     assert swapped.content.decode() == "query: x=2&x=1"
 
 
+def test_tracking_parameters_are_dropped_before_the_page_is_made(leak_urls, client):
+    client.get("/echo/?a=1")
+    tagged = client.get("/echo/?utm_source=ria&a=1&utm%5Fmedium=news&yclid=7&fbclid=x")
+    assert tagged[STATUS] == "hit"
+    assert tagged.content.decode() == "query: a=1"
+    # Only the parameters named: others that look alike stay, and make their own page.
+    alike = client.get("/echo/?utmost=1&a=1&gclid_note=2")
+    assert alike[STATUS] == "miss"
+    assert alike.content.decode() == "query: utmost=1&a=1&gclid_note=2"
+
+
+def test_a_news_agency_link_gets_the_cached_page_without_its_tags(client):
+    for number in range(3):
+        ArticleFactory(title_en=f"Headline {number}")
+    plain = client.get("/en/news/")
+    tagged = client.get("/en/news/?utm_source=agency&utm_medium=link")
+    assert tagged[STATUS] == "hit"
+    assert tagged.content == plain.content
+    html = client.get("/en/?utm_campaign=release").content.decode()
+    assert "utm_" not in html
+    assert 'name="next" value="/en/"' in html
+
+
 def test_excluded_prefixes_apply_with_and_without_the_language(leak_urls, client, settings):
     settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES = [
         *settings.FCS_PAGE_CACHE_EXCLUDED_PREFIXES,
