@@ -333,7 +333,9 @@ class SearchSource:
     # ``relation__attname`` of a related row; "{language}" stands for the page's language.
     display_fields: tuple[str, ...] = ("id",)
 
-    def public_queryset(self, language: str):
+    def public_queryset(self, language: str, now=None):
+        """What the public may see in `language`; `now` (a datetime) for "published by now"
+        where the source has such a condition."""
         raise NotImplementedError
 
     def apply_filters(self, queryset, filters: "SearchFilters"):
@@ -447,8 +449,8 @@ class ArticleSource(SearchSource):
     def ranked_at_most(self):
         return MAX_RANKED
 
-    def public_queryset(self, language):
-        return Article.objects.public(language)
+    def public_queryset(self, language, now=None):
+        return Article.objects.public(language, now=now)
 
     def apply_filters(self, queryset, filters):
         if filters.body is not None:
@@ -465,7 +467,7 @@ class BodySource(SearchSource):
     snippet_fields = (("description", False),)
     display_fields = ("id", "slug", "name_{language}", "abbreviation_{language}")
 
-    def public_queryset(self, language):
+    def public_queryset(self, language, now=None):
         return Body.objects.available_in(language)
 
     def apply_filters(self, queryset, filters):
@@ -522,7 +524,7 @@ class SessionSource(SearchSource):
         "body__name_genitive_{language}",
     )
 
-    def public_queryset(self, language):
+    def public_queryset(self, language, now=None):
         return Session.objects.available_in(language).numbered()
 
     def apply_filters(self, queryset, filters):
@@ -570,7 +572,7 @@ class PersonSource(SearchSource):
     snippet_separator = ", "
     display_fields = ("id", "slug", "name_{language}")
 
-    def public_queryset(self, language):
+    def public_queryset(self, language, now=None):
         return Person.objects.available_in(language)
 
     def apply_filters(self, queryset, filters):
@@ -773,6 +775,8 @@ def _filled(params, values: dict) -> list:
 
 class _Backend:
     name = ""
+    # "Published by now" as the statements are written: None for the time of each search.
+    statement_now = None
     # Titles and fragments highlighted in Python (from the rows' text), not by the database.
     python_highlights = True
 
@@ -803,7 +807,8 @@ class _Backend:
         or None when every source is left out by the filters."""
         matched = []
         for index, source in enumerate(sources):
-            queryset = source.apply_filters(source.public_queryset(self.language), filters)
+            queryset = source.public_queryset(self.language, now=self.statement_now)
+            queryset = source.apply_filters(queryset, filters)
             if queryset is None:
                 continue
             queryset = self.matching(source, queryset.using(self.using))
@@ -959,6 +964,9 @@ class _PostgresBackend(_Backend):
 
     name = "postgresql"
     python_highlights = False
+    # Kept statements are written with this stand-in for "now" (no filter bound is equal
+    # to it: those are whole days), which becomes the time of each search when run.
+    statement_now = datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
 
     def __init__(self, query, language, using=DEFAULT_DB_ALIAS):
         super().__init__(query, language, using)
@@ -980,20 +988,12 @@ class _PostgresBackend(_Backend):
         return STATEMENTS.get(key, lambda: self._hits_statement(sources, filters))
 
     def _hits_statement(self, sources, filters):
-        before = timezone.now()
         statement = super().hits_statement(sources, filters)
-        after = timezone.now()
         if statement is None:
             return None
-        # "Published by now" is written with the time it was built: that parameter is the
-        # time of each run instead (a filter's bounds are whole days, not this moment).
-        bounds = set(filters.datetime_range())
         sql, params = statement
-        params = [
-            NOW_SLOT if type(p) is datetime and before <= p <= after and p not in bounds else p
-            for p in params
-        ]
-        return sql, params
+        now = self.statement_now
+        return sql, [NOW_SLOT if isinstance(p, datetime) and p == now else p for p in params]
 
     def matching(self, source, queryset):
         return queryset.filter(**{f"search_{self.language}": self.search_query})

@@ -78,8 +78,8 @@ class ArticleQuerySet(ContentQuerySet):
             return self.none()
         return self.filter(available_condition(language))
 
-    def public(self, language: str):
-        return self.published().available_in(language)
+    def public(self, language: str, now=None):
+        return self.published(now).available_in(language)
 
     def without_search_columns(self):
         """Leave out the derived search columns (kilobytes a row), which no page shows."""

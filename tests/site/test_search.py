@@ -519,8 +519,8 @@ def test_statement_timeout_is_restored_after_a_search(session_article):
 def test_slow_search_answers_with_the_timeout_message(client, session_article, monkeypatch):
     original = search_module.ArticleSource.public_queryset
 
-    def slow_queryset(self, language):
-        return original(self, language).extra(where=["pg_sleep(0.2) IS NOT NULL"])
+    def slow_queryset(self, language, now=None):
+        return original(self, language, now).extra(where=["pg_sleep(0.2) IS NOT NULL"])
 
     monkeypatch.setattr(search_module.ArticleSource, "public_queryset", slow_queryset)
     monkeypatch.setattr("django.conf.settings.FCS_SEARCH_TIMEOUT_MS", 20)
