@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -612,15 +612,6 @@ class Person(PublicContent, TranslatedAvailability, models.Model):
             raise ValidationError({"name_ru": _("Give the name in at least one language.")})
 
 
-def role_order(prefix: str = "") -> Case:
-    """An ordering expression for posts: Chair first, then Vice-Chairs, then the rest."""
-    return Case(
-        When(**{f"{prefix}role": "chair"}, then=Value(0)),
-        When(**{f"{prefix}role": "vice_chair"}, then=Value(1)),
-        default=Value(2),
-    )
-
-
 class Post(PublicContent, models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
@@ -640,8 +631,8 @@ class Post(PublicContent, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        # Pages order posts with role_order(); an expression here would be inherited by
-        # every query that orders by post.
+        # Pages list posts by `rank` (sorted in Python); an expression here would be
+        # inherited by every query that orders by post.
         ordering = ["body", "pk"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
@@ -677,6 +668,11 @@ class Post(PublicContent, models.Model):
                         % {"count": busiest}
                     }
                 )
+
+    @property
+    def rank(self) -> int:
+        """Where pages list the post: Chair first, then Vice-Chairs, then the rest."""
+        return {self.Role.CHAIR: 0, self.Role.VICE_CHAIR: 1}.get(self.role, 2)
 
 
 def _changes(terms, start=None, end=None):

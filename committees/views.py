@@ -19,7 +19,6 @@ from .models import (
     Body,
     Delegation,
     Person,
-    Post,
     Session,
     Term,
     filled_in,
@@ -97,13 +96,11 @@ SESSION_PAGE_FIELDS = (*SESSION_LIST_FIELDS, "summary", "report_approved_at")
 # A term's session of election, for its link and short title.
 ELECTION_FIELDS = ("body", "parent", "number", "second_number")
 TERM_ROW_FIELDS = ("start_date", "end_date", "acting", "person", "post__role")
-# Posts in the order pages list them (as role_order() sorts in SQL): Chair, Vice-Chairs, others.
-ROLE_RANK = {Post.Role.CHAIR: 0, Post.Role.VICE_CHAIR: 1}
 
 
 def by_role(terms) -> list:
-    """`terms` (each with its post) sorted by role, keeping their order within a role."""
-    return sorted(terms, key=lambda term: ROLE_RANK.get(term.post.role, 2))
+    """`terms` (each with its post) in the posts' order, keeping their order within a post."""
+    return sorted(terms, key=lambda term: term.post.rank)
 
 
 # Bounds memory only: the key carries the content version, so a change shows at once.

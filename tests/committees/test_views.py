@@ -572,3 +572,22 @@ def test_acting_office_holders_are_marked(client, language, expected):
     post = PostFactory(role=Post.Role.CHAIR)
     TermFactory(post=post, start_date=date(2022, 1, 1), acting=True)
     assert expected in page(client, post.body.get_absolute_url(language))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_office_holders_are_listed_chair_first_then_vice_chairs_then_the_rest(client, language):
+    body = BodyFactory()
+    started = {
+        Post.Role.RAPPORTEUR: date(2019, 1, 1),
+        Post.Role.VICE_CHAIR: date(2020, 1, 1),
+        Post.Role.CHAIR: date(2021, 1, 1),
+    }
+    names = {}
+    for role, start in started.items():
+        person = PersonFactory()
+        names[role] = getattr(person, f"name_{language}")
+        post = PostFactory(body=body, role=role, max_holders=3)
+        TermFactory(person=person, post=post, start_date=start)
+    html = client.get(body.get_absolute_url(language)).content.decode()
+    positions = [html.index(names[role]) for role in Post.Role.values]
+    assert positions == sorted(positions)  # Chair, Vice-Chair, Rapporteur
