@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.models import Body
 from news.models import Rubric
 
+from .cache import VersionMemo
 from .search import (
     MAX_DATE,
     MAX_QUERY_LENGTH,
@@ -34,9 +35,20 @@ class QueryField(forms.CharField):
         return clean_query(super().to_python(value))
 
 
-def filter_choices(language: str) -> dict[str, list[tuple[int, str, str]]]:
+# Every search page of a content version offers the same choices.
+CHOICES = VersionMemo(size=16)
+
+
+def filter_choices(language: str, version=None) -> dict[str, tuple[tuple[int, str, str], ...]]:
     """The rubrics and the WCO bodies a visitor can narrow the search to, in one query:
-    {"rubric": [(id, slug, name), ...], "body": [...]}, each in its site order."""
+    {"rubric": ((id, slug, name), ...), "body": (...)}, each in its site order. Kept in
+    this process for the content `version` (the request's) when there is one."""
+    return CHOICES.get(
+        version, (connection.alias, language), lambda: _read_filter_choices(language)
+    )
+
+
+def _read_filter_choices(language: str) -> dict[str, tuple[tuple[int, str, str], ...]]:
     sql, params = STATEMENTS.get(
         ("filter choices", connection.alias, language), lambda: _filter_choices_sql(language)
     )
@@ -46,7 +58,7 @@ def filter_choices(language: str) -> dict[str, list[tuple[int, str, str]]]:
     found: dict[str, list] = {"rubric": [], "body": []}
     for kind, pk, slug, name, _position in sorted(rows, key=lambda row: (row[4], row[2])):
         found[kind].append((pk, slug, name))
-    return found
+    return {kind: tuple(found_rows) for kind, found_rows in found.items()}
 
 
 CHOICE_COLUMNS = ("choice_kind", "choice_pk", "choice_slug", "choice_name", "choice_position")
@@ -201,12 +213,12 @@ class SearchForm(forms.Form):
     rubric = FilterChoiceField(label=_("Rubric"), empty_label=_("Any rubric"))
     body = FilterChoiceField(label=_("WCO body"), empty_label=_("Any body"))
 
-    def __init__(self, *args, language: str, **kwargs):
+    def __init__(self, *args, language: str, version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget = TextInput(
             attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}
         )
-        choices = filter_choices(language)
+        choices = filter_choices(language, version)
         self.fields["rubric"].set_rows(choices["rubric"])
         self.fields["body"].set_rows(choices["body"])
 
@@ -256,7 +268,7 @@ def search_view(request):
         # The box shows the query as searched: cut, without control characters.
         data = request.GET.copy()
         data["q"] = clean_query(data.get("q", ""))
-    form = SearchForm(data, language=language)
+    form = SearchForm(data, language=language, version=getattr(request, "content_version", None))
     context = {
         "form": form,
         "page_obj": None,

@@ -52,6 +52,8 @@ class Options:
     threads: int = 1
     workers: int = 2
     cache_url: str = ""
+    # Names of `pages.PAGES` to measure (empty: all of them).
+    pages: tuple[str, ...] = ()
     output_dir: Path = field(default_factory=lambda: settings.BASE_DIR / "var" / "bench")
 
 
@@ -381,6 +383,8 @@ def run(options: Options, write=print) -> dict:
     load_before = os.getloadavg()
     context = context_for(options.language)
     found, skipped = find_pages(context)
+    if options.pages:
+        found = [(page, path) for page, path in found if page.name in options.pages]
     workdir = Path(tempfile.mkdtemp(prefix="fcs-bench-"))
     static_root = workdir / "static"
     env = server_env(options, static_root)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from fcs_site.bench import database
+from fcs_site.bench.pages import PAGES
 from fcs_site.bench.run import Options, run
 from news.models import Article
 
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=1, help="wrk threads")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument(
+            "--pages",
+            default="",
+            help="comma-separated names of the pages to measure (default: all), e.g. "
+            "'search,article'",
+        )
+        parser.add_argument(
             "--cache-url",
             default="",
             help="CACHE_URL for the served site (default: this process's, else local memory)",
@@ -29,6 +36,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         import shutil
 
+        names = tuple(name.strip() for name in options["pages"].split(",") if name.strip())
+        unknown = sorted(set(names) - {page.name for page in PAGES})
+        if unknown:
+            raise CommandError(
+                f"No such page: {', '.join(unknown)}. The pages: "
+                + ", ".join(page.name for page in PAGES)
+            )
         database.require_postgresql()
         if not shutil.which("wrk"):
             raise CommandError(
@@ -51,6 +65,7 @@ class Command(BaseCommand):
                 threads=options["threads"],
                 workers=options["workers"],
                 cache_url=options["cache_url"],
+                pages=names,
             ),
             write=self.stdout.write,
         )
