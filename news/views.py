@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -92,9 +94,48 @@ class TopicArticleListView(ArticleListView):
         return f"topic{self.topic.pk}:{get_language()}"
 
 
+def has_rows(relation: str) -> RawSQL:
+    """Whether an article has any row in `relation` (a many-to-many field or the reverse of
+    a foreign key of Article), as a column of its row.
+
+    Written as SQL: the ORM's Exists() costs more to compile than the query it saves.
+    """
+    field = Article._meta.get_field(relation)
+    if field.many_to_many:
+        table = field.remote_field.through._meta.db_table
+        column = field.m2m_column_name()
+    else:
+        table = field.related_model._meta.db_table
+        column = field.field.column
+    quote = connection.ops.quote_name
+    article = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(table)}.{quote(column)} = {article})",
+        (),
+        output_field=BooleanField(),
+    )
+
+
+def known_empty(obj, relation: str) -> None:
+    """Record that `obj` has no rows in `relation`, as prefetching would, without a query:
+    `obj.<relation>.all()` is then empty at no cost."""
+    queryset = getattr(obj, relation).all()
+    queryset._result_cache = []
+    queryset._prefetch_done = True
+    manager = getattr(obj, relation)
+    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = queryset
+
+
 class ArticleDetailView(DetailView):
     template_name = "news/article_detail.html"
     context_object_name = "article"
+
+    # The relations the page shows besides the row: most articles have no gallery and few
+    # links, so the row says which of them have any, and only those are read.
+    RELATIONS = ("gallery_items", "bodies", "sessions", "people")
 
     def get_queryset(self):
         # Withdrawn articles keep their address (with a notice, or as 410 Gone) but are
@@ -103,45 +144,49 @@ class ArticleDetailView(DetailView):
             (Article.objects.published() | Article.objects.withdrawn())
             .select_related("rubric", "lead_photo")
             .without_search_columns()
+            .annotate(**{f"has_{name}": has_rows(name) for name in self.RELATIONS})
         )
 
-    @staticmethod
-    def prefetch_for_page(article, language):
+    @classmethod
+    def prefetch_for_page(cls, article, language):
         """Everything the page shows, in a fixed number of queries whatever its size.
 
         Done only once the article is known to be shown (not for redirects and 404s); the
-        renditions of the lead and gallery photos come in one query together.
+        renditions of the lead and gallery photos come in one query together. A relation
+        the row says is empty (`has_<name>`, from `get_queryset`) is not read.
         """
-        prefetch_related_objects(
-            [article],
-            Prefetch("gallery_items", queryset=ArticlePhoto.objects.select_related("photo")),
+        lookups = {
+            "gallery_items": lambda: ArticlePhoto.objects.select_related("photo"),
             # The links name only what they show: the wide translated rows cost more to
             # compile and read than the rest of the page.
-            Prefetch(
-                "bodies",
-                queryset=narrow(
-                    Body.objects.available_in(language), *columns(Body, LINKED_BODY_FIELDS)
-                ),
+            "bodies": lambda: narrow(
+                Body.objects.available_in(language), *columns(Body, LINKED_BODY_FIELDS)
             ),
-            Prefetch(
-                "sessions",
-                queryset=narrow(
-                    Session.objects.available_in(language).select_related("body", "parent__body"),
-                    *columns(Session, SESSION_LIST_FIELDS),
-                    *columns(Body, LINKED_BODY_FIELDS, "body"),
-                    *columns(Session, SESSION_LIST_FIELDS, "parent"),
-                    *columns(Body, LINKED_BODY_FIELDS, "parent__body"),
-                ),
+            "sessions": lambda: narrow(
+                Session.objects.available_in(language).select_related("body", "parent__body"),
+                *columns(Session, SESSION_LIST_FIELDS),
+                *columns(Body, LINKED_BODY_FIELDS, "body"),
+                *columns(Session, SESSION_LIST_FIELDS, "parent"),
+                *columns(Body, LINKED_BODY_FIELDS, "parent__body"),
             ),
-            Prefetch(
-                "people",
-                queryset=narrow(
-                    Person.objects.available_in(language),
-                    *columns(Person, (*PERSON_LINK_FIELDS, "position")),
-                ),
+            "people": lambda: narrow(
+                Person.objects.available_in(language),
+                *columns(Person, (*PERSON_LINK_FIELDS, "position")),
             ),
-        )
-        prefetch_related_objects(article.photos(), "renditions")
+        }
+        wanted, empty = [], []
+        for name in cls.RELATIONS:
+            if getattr(article, f"has_{name}", True):
+                wanted.append(Prefetch(name, queryset=lookups[name]()))
+            else:
+                empty.append(name)
+        if wanted:
+            prefetch_related_objects([article], *wanted)
+        for name in empty:
+            known_empty(article, name)
+        photos = article.photos()
+        if photos:
+            prefetch_related_objects(photos, "renditions")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

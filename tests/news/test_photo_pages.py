@@ -7,7 +7,14 @@ from django.test import RequestFactory
 
 from news import images, services
 from news.models import Article, ArticlePhoto, Photo
-from tests.factories import ArticleFactory, ArticlePhotoFactory, PhotoFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticlePhotoFactory,
+    BodyFactory,
+    PersonFactory,
+    PhotoFactory,
+    SessionFactory,
+)
 from tests.news.test_rich_text import article_form
 
 pytestmark = pytest.mark.django_db
@@ -123,17 +130,28 @@ def test_list_queries_do_not_grow_with_photos(client, django_assert_num_queries,
 
 
 @pytest.mark.parametrize("count", [1, 6])
+@pytest.mark.parametrize("linked", [True, False])
 def test_article_page_queries_do_not_grow_with_the_gallery(
-    client, django_assert_num_queries, count
+    client, django_assert_num_queries, count, linked
 ):
     article = ArticleFactory(lead_photo=PhotoFactory(size=(500, 300)))
     for _ in range(count):
         ArticlePhotoFactory(article=article, photo=PhotoFactory(size=(500, 300)))
-    # the article with its lead photo, the gallery with its photos, the renditions of all
-    # of them, the linked WCO bodies, sessions and people
-    with django_assert_num_queries(6):
+    if linked:
+        body = BodyFactory(name_en="Enforcement Committee")
+        article.bodies.add(body)
+        session = SessionFactory(body=body, number=40)
+        article.sessions.add(session)
+        article.people.add(PersonFactory(name_en="Ivan Petrov"))
+    # the article with its lead photo (and which relations have rows), the gallery with its
+    # photos, the renditions of all of them, the linked WCO bodies, sessions and people:
+    # a relation without rows is not read
+    with django_assert_num_queries(6 if linked else 3):
         html = client.get(article.get_absolute_url("en")).content.decode()
     assert len(imgs(html)) == count + 1
+    assert ("Enforcement Committee" in html) is linked
+    assert ("/sessions/40/" in html) is linked
+    assert ("Ivan Petrov" in html) is linked
 
 
 def test_pages_read_renditions_and_never_make_them(client, illustrated, media_root, monkeypatch):
