@@ -14,6 +14,7 @@ from .columns import (
     SESSION_LIST_FIELDS,
     columns,
     narrow,
+    rows_exist,
 )
 from .models import (
     Body,
@@ -237,6 +238,22 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
             *columns(Body, LINKED_BODY_FIELDS, "body"),
             *columns(Session, SESSION_LIST_FIELDS, "report_approved_at"),
             *columns(Body, LINKED_BODY_FIELDS, "report_approved_at__body"),
+        )
+        # Which of the lists below have rows: most sessions have no phases, approve no
+        # reports and elect no one, and those lists are then not read.
+        session = session.annotate(
+            has_related=rows_exist(
+                Session,
+                Session._meta.db_table,
+                Session._meta.get_field("parent").column,
+                Session._meta.get_field("report_approved_at").column,
+            ),
+            has_elected=rows_exist(
+                Session, Term._meta.db_table, Term._meta.get_field("elected_at").column
+            ),
+            has_delegations=rows_exist(
+                Session, Delegation._meta.db_table, Delegation._meta.get_field("session").column
+            ),
         ).first()
         if session is None:
             raise Http404
@@ -247,13 +264,15 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         session = self.object
         language = get_language()
 
-        related = narrow(
-            Session.objects.filter(Q(parent=session) | Q(report_approved_at=session))
-            .select_related("body")
-            .order_by("start_date", "number", "pk"),
-            *columns(Session, SESSION_LIST_FIELDS),
-            *columns(Body, LINKED_BODY_FIELDS, "body"),
-        )
+        related = []
+        if getattr(session, "has_related", True):
+            related = narrow(
+                Session.objects.filter(Q(parent=session) | Q(report_approved_at=session))
+                .select_related("body")
+                .order_by("start_date", "number", "pk"),
+                *columns(Session, SESSION_LIST_FIELDS),
+                *columns(Body, LINKED_BODY_FIELDS, "body"),
+            )
         phases = []
         approved = []
         for other in related:
@@ -270,26 +289,30 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         context["report_approved_at"] = (
             approved_at if approved_at and approved_at.body.is_available_in(language) else None
         )
-        context["elected"] = by_role(
-            narrow(
-                Term.objects.filter(elected_at=session)
-                .filter(person_available(language))
-                .select_related("person", "post")
-                .order_by("start_date", "pk"),
-                *TERM_ROW_FIELDS,
-                *columns(Person, PERSON_LINK_FIELDS, "person"),
+        context["elected"] = []
+        if getattr(session, "has_elected", True):
+            context["elected"] = by_role(
+                narrow(
+                    Term.objects.filter(elected_at=session)
+                    .filter(person_available(language))
+                    .select_related("person", "post")
+                    .order_by("start_date", "pk"),
+                    *TERM_ROW_FIELDS,
+                    *columns(Person, PERSON_LINK_FIELDS, "person"),
+                )
             )
-        )
-        context["delegations"] = list(
-            narrow(
-                Delegation.objects.filter(session=session)
-                .available_in(language)
-                .select_related("person")
-                .order_by(f"member_{language}", "role", f"person__name_{language}", "pk"),
-                *columns(Delegation, ("member", "role", "person")),
-                *columns(Person, (*PERSON_LINK_FIELDS, "position"), "person"),
+        context["delegations"] = []
+        if getattr(session, "has_delegations", True):
+            context["delegations"] = list(
+                narrow(
+                    Delegation.objects.filter(session=session)
+                    .available_in(language)
+                    .select_related("person")
+                    .order_by(f"member_{language}", "role", f"person__name_{language}", "pk"),
+                    *columns(Delegation, ("member", "role", "person")),
+                    *columns(Person, (*PERSON_LINK_FIELDS, "position"), "person"),
+                )
             )
-        )
         return context
 
 

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import BooleanField, Prefetch, prefetch_related_objects
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,6 +17,7 @@ from committees.columns import (
     SESSION_LIST_FIELDS,
     columns,
     narrow,
+    relation_exists,
 )
 from committees.models import Body, Person, Session
 
@@ -94,28 +93,6 @@ class TopicArticleListView(ArticleListView):
         return f"topic{self.topic.pk}:{get_language()}"
 
 
-def has_rows(relation: str) -> RawSQL:
-    """Whether an article has any row in `relation` (a many-to-many field or the reverse of
-    a foreign key of Article), as a column of its row.
-
-    Written as SQL: the ORM's Exists() costs more to compile than the query it saves.
-    """
-    field = Article._meta.get_field(relation)
-    if field.many_to_many:
-        table = field.remote_field.through._meta.db_table
-        column = field.m2m_column_name()
-    else:
-        table = field.related_model._meta.db_table
-        column = field.field.column
-    quote = connection.ops.quote_name
-    article = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
-    return RawSQL(
-        f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(table)}.{quote(column)} = {article})",
-        (),
-        output_field=BooleanField(),
-    )
-
-
 def known_empty(obj, relation: str) -> None:
     """Record that `obj` has no rows in `relation`, as prefetching would, without a query:
     `obj.<relation>.all()` is then empty at no cost."""
@@ -144,7 +121,7 @@ class ArticleDetailView(DetailView):
             (Article.objects.published() | Article.objects.withdrawn())
             .select_related("rubric", "lead_photo")
             .without_search_columns()
-            .annotate(**{f"has_{name}": has_rows(name) for name in self.RELATIONS})
+            .annotate(**{f"has_{name}": relation_exists(Article, name) for name in self.RELATIONS})
         )
 
     @classmethod
