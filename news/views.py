@@ -96,10 +96,10 @@ class TopicArticleListView(ArticleListView):
 def known_empty(obj, relation: str) -> None:
     """Record that `obj` has no rows in `relation`, as prefetching would, without a query:
     `obj.<relation>.all()` is then empty at no cost."""
-    queryset = getattr(obj, relation).all()
+    manager = getattr(obj, relation)
+    queryset = manager.all()
     queryset._result_cache = []
     queryset._prefetch_done = True
-    manager = getattr(obj, relation)
     name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
     if not hasattr(obj, "_prefetched_objects_cache"):
         obj._prefetched_objects_cache = {}
