@@ -672,7 +672,10 @@ class Post(PublicContent, models.Model):
     @property
     def rank(self) -> int:
         """Where pages list the post: Chair first, then Vice-Chairs, then the rest."""
-        return {self.Role.CHAIR: 0, self.Role.VICE_CHAIR: 1}.get(self.role, 2)
+        return POST_RANKS.get(self.role, 2)
+
+
+POST_RANKS = {Post.Role.CHAIR: 0, Post.Role.VICE_CHAIR: 1}
 
 
 def _changes(terms, start=None, end=None):

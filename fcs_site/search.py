@@ -1041,14 +1041,16 @@ class _PostgresBackend(_Backend):
         )
 
     def snippet(self, source):
+        # Two short fragments, about as long together as the fallback's window (240
+        # characters): twenty results stay quick to scan, also read aloud.
         return SearchHeadline(
             source.snippet_expression(self.language),
             self.search_query,
             config=self.config,
             start_sel=MARK_START,
             stop_sel=MARK_END,
-            max_words=35,
-            min_words=15,
+            max_words=20,
+            min_words=10,
             max_fragments=2,
             fragment_delimiter=" … ",
         )

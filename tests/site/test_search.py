@@ -480,6 +480,22 @@ def test_headline_marks_word_forms(session_article):
 
 
 @postgres_only
+def test_a_fragment_is_two_short_passages_around_the_matches():
+    filler = " ".join(f"word{number}" for number in range(200))
+    ArticleFactory(
+        title_en="A long report",
+        lead_en="",
+        body_en=f"<p>{filler} The first seizure. {filler} A second seizure here. {filler}</p>",
+    )
+    snippet = search("seizure", "en").results[0].snippet
+    assert snippet.count("<mark>seizure</mark>") == 2
+    assert " … " in snippet
+    # Two passages of at most 20 words each, not the body.
+    assert len(snippet.split()) <= 2 * 20 + 1
+    assert "word100 " not in snippet
+
+
+@postgres_only
 def test_search_vectors_are_stored_weighted_and_gin_indexed(session_article):
     session_article.refresh_from_db()
     assert "'сесс':" in session_article.search_ru and "A" in session_article.search_ru
