@@ -2,7 +2,7 @@
 
 Used by the committees' models and by news (which may import committees; committees
 imports nothing from news or the project): the functions to call are named in settings
-(FCS_CONTENT_CHANGED, FCS_CONTENT_SAVED).
+(FCS_CONTENT_CHANGED, FCS_CONTENT_SAVED, FCS_CONTENT_DELETED).
 """
 
 from django.conf import settings
@@ -19,6 +19,16 @@ def content_changed() -> None:
     changed = import_string(settings.FCS_CONTENT_CHANGED)
     changed()
     transaction.on_commit(changed)
+
+
+def rows_deleted(deleted: tuple[int, dict[str, int]]) -> tuple[int, dict[str, int]]:
+    """Let the project note a deletion (`deleted` as `delete()` returns it: the total and
+    the rows per model label, cascades included) through FCS_CONTENT_DELETED: a dataset's
+    version and a sitemap's date move on a deletion as on an edit."""
+    hook = getattr(settings, "FCS_CONTENT_DELETED", "")
+    if hook and deleted[0]:
+        import_string(hook)(deleted=deleted[1])
+    return deleted
 
 
 def row_saved(instance, *, using: str) -> None:
@@ -38,7 +48,7 @@ class ContentQuerySet(models.QuerySet):
         return rows
 
     def delete(self):
-        deleted = super().delete()
+        deleted = rows_deleted(super().delete())
         content_changed()
         return deleted
 
@@ -52,6 +62,6 @@ class PublicContent:
         content_changed()
 
     def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
+        deleted = rows_deleted(super().delete(*args, **kwargs))
         content_changed()
         return deleted

@@ -32,8 +32,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from committees.models import Body, Person, Session, Term, filled_in
-from news.models import Article, available_condition
+from committees.models import Body, Person, Post, Session, Term, filled_in
+from news.models import Article, Rubric, Topic, available_condition
+
+from .models import Removal
 
 STANDARD_VERSION = "http://opendata.gosmonitor.ru/standard/3.0"
 VERSION_FORMAT = "%Y%m%dT%H%M"
@@ -122,8 +124,16 @@ class Dataset:
     def queryset(self):
         raise NotImplementedError
 
-    def last_change(self) -> datetime | None:
+    # The models whose rows the data is made of: deleting one is a change too.
+    read_models: tuple = ()
+
+    def last_edit(self) -> datetime | None:
+        """When a row the data is made of was last saved (or came due)."""
         raise NotImplementedError
+
+    def last_change(self) -> datetime | None:
+        """When the public data last changed: a row saved, come due or deleted."""
+        return _latest(self.last_edit(), Removal.objects.last_of(*self.read_models))
 
     def version(self, changed: datetime | None = None) -> str | None:
         """The name of the current data version: when the data last changed (Moscow time)."""
@@ -251,6 +261,7 @@ class _LazyFormat:
 
 class ArticleDataset(Dataset):
     code = "news"
+    read_models = (Article, Rubric, Topic)
     title = _("Press releases and news")
     description = _(
         "Press releases, news and announcements published on this site: number, dates, "
@@ -281,7 +292,7 @@ class ArticleDataset(Dataset):
             .order_by("-published_at", "-pk")
         )
 
-    def last_change(self):
+    def last_edit(self):
         """When the public data last changed: an edit, or a scheduled article coming due."""
         edited = Article.objects.aggregate(at=Max("updated_at"))["at"]
         due = Article.objects.published().aggregate(at=Max("published_at"))["at"]
@@ -351,6 +362,7 @@ PERSON_FIELDS = [f"person__{field}" for field in Person.REQUIRED_TRANSLATED_FIEL
 
 class BodyDataset(Dataset):
     code = "bodies"
+    read_models = (Body,)
     title = _("WCO bodies")
     description = _(
         "The working bodies of the World Customs Organization described on this site: "
@@ -395,7 +407,7 @@ class BodyDataset(Dataset):
             Prefetch("reports_to", queryset=parents)
         )
 
-    def last_change(self):
+    def last_edit(self):
         return Body.objects.aggregate(at=Max("updated_at"))["at"]
 
 
@@ -412,6 +424,7 @@ def _session_title(session, code, context):
 
 class SessionDataset(Dataset):
     code = "sessions"
+    read_models = (Session, Body)
     title = _("Sessions of the WCO bodies")
     description = _(
         "Sessions of the WCO bodies, and the phases of sessions held in parts: body, "
@@ -459,7 +472,7 @@ class SessionDataset(Dataset):
             .order_by("start_date", "pk")
         )
 
-    def last_change(self):
+    def last_edit(self):
         found = Session.objects.aggregate(at=Max("updated_at"), body_at=Max("body__updated_at"))
         return _latest(*found.values())
 
@@ -482,6 +495,7 @@ def _person_value(value):
 
 class TermDataset(Dataset):
     code = "terms"
+    read_models = (Term, Person, Post, Body, Session)
     title = _("Terms of office in the WCO bodies")
     description = _(
         "Who held the posts of Chair, Vice-Chair and Rapporteur of the WCO bodies, and when: "
@@ -529,7 +543,7 @@ class TermDataset(Dataset):
             .order_by("start_date", "pk")
         )
 
-    def last_change(self):
+    def last_edit(self):
         # (Aliases that are not field names: an alias "post" would shadow the relation.)
         found = Term.objects.aggregate(
             term_at=Max("updated_at"),

@@ -400,6 +400,8 @@ FCS_NEWS_LIST_CACHE_SECONDS = env_int("FCS_NEWS_LIST_CACHE_SECONDS", 3600)
 FCS_CONTENT_CHANGED = "fcs_site.cache.bump_content_version"
 # Called by the committees app after a row is saved: fills the row's site-search columns.
 FCS_CONTENT_SAVED = "fcs_site.committees_index.row_saved"
+# Called after public rows are deleted: notes when, for dataset versions and sitemap dates.
+FCS_CONTENT_DELETED = "fcs_site.services.removals_record"
 # The benchmark's bench-only pages and headers (`make bench` turns this on for its run).
 FCS_BENCH_ENDPOINTS = env_bool("FCS_BENCH_ENDPOINTS", default=False)
 

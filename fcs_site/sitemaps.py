@@ -25,6 +25,7 @@ from news.models import Article, Rubric, Topic, available_condition
 
 from . import opendata
 from .cache import versioned_cache_page
+from .models import last_removal
 
 
 def language_codes() -> list[str]:
@@ -60,6 +61,13 @@ class TranslatedSitemap(Sitemap):
 
     i18n = True
     alternates = True
+    # The models whose rows are this section's pages: deleting one changes the section.
+    read_models: tuple = ()
+
+    def removed_at(self):
+        """When a row of this section's pages was last deleted (None: never); read with
+        the section's rows, not by a query of its own."""
+        return None
 
     @property
     def paginator(self):
@@ -72,10 +80,17 @@ class TranslatedSitemap(Sitemap):
         return self.paginator.count
 
     def _urls(self, page, protocol, domain):
+        # First: a section that counts its rows reads this with the count, which the
+        # paginator then takes as it is.
+        removed = self.removed_at()
         urls = super()._urls(page, protocol, domain)
         for url in urls:
             if len(url["alternates"]) < 2:
                 url["alternates"] = []
+        # The section's Last-Modified (set when every item has a date) moves on a deletion.
+        latest = getattr(self, "latest_lastmod", None)
+        if latest and removed and removed > latest:
+            self.latest_lastmod = removed
         return urls
 
 
@@ -84,6 +99,8 @@ def _available(language: str):
 
 
 class ArticleSitemap(TranslatedSitemap):
+    read_models = (Article,)
+
     def queryset(self):
         available_anywhere = Q()
         for code in language_codes():
@@ -105,6 +122,7 @@ class ArticleSitemap(TranslatedSitemap):
             items=Count("pk"),
             updated=Max("updated_at"),
             published=Max("published_at"),
+            removed=Max(last_removal(*self.read_models)),
             **{
                 code: Count("pk", filter=Q(**{f"available_{code}": True}))
                 for code in language_codes()
@@ -112,12 +130,18 @@ class ArticleSitemap(TranslatedSitemap):
         )
         self.item_count = counts.pop("items")
         # For the index, with the counts: its last-modified date costs no query of its own.
-        latest = [counts.pop("updated"), counts.pop("published")]
+        self._removed_at = counts.pop("removed")
+        latest = [counts.pop("updated"), counts.pop("published"), self._removed_at]
         self.latest_lastmod = max((value for value in latest if value), default=None)
         return sum(counts.values())
 
     def get_languages_for_item(self, item):
         return [code for code in language_codes() if getattr(item, f"available_{code}")]
+
+    def removed_at(self):
+        if not hasattr(self, "_removed_at"):
+            self.url_count()
+        return self._removed_at
 
     def get_latest_lastmod(self):
         """For the sitemap index: from the aggregate that counted the URLs, not a pass over
@@ -148,7 +172,10 @@ class RegistrySitemap(TranslatedSitemap):
 
     @cached_property
     def rows(self) -> list:
-        return list(self.queryset())
+        return list(self.queryset().annotate(section_removed_at=last_removal(*self.read_models)))
+
+    def removed_at(self):
+        return self.rows[0].section_removed_at if self.rows else None
 
     def items(self):
         return self.rows
@@ -162,13 +189,21 @@ class RegistrySitemap(TranslatedSitemap):
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        latest = [super().get_latest_lastmod(), self.removed_at()]
+        return max((moment for moment in latest if moment), default=None)
+
 
 class BodySitemap(RegistrySitemap):
+    read_models = (Body,)
+
     def queryset(self):
         return Body.objects.filter(_available_anywhere(Body.REQUIRED_TRANSLATED_FIELDS))
 
 
 class SessionSitemap(RegistrySitemap):
+    read_models = (Session, Body)
+
     def queryset(self):
         body_fields = [f"body__{field}" for field in Body.REQUIRED_TRANSLATED_FIELDS]
         return (
@@ -180,6 +215,8 @@ class SessionSitemap(RegistrySitemap):
 
 
 class PersonSitemap(RegistrySitemap):
+    read_models = (Person,)
+
     def queryset(self):
         return Person.objects.filter(_available_anywhere(Person.REQUIRED_TRANSLATED_FIELDS))
 

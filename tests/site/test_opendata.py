@@ -216,6 +216,33 @@ def test_only_the_current_version_is_served(client, articles):
         assert "Исправленный заголовок" in body(get(client, updated))
 
 
+def test_deleting_articles_makes_a_new_version(client, articles):
+    current = data_url(client)
+    both, russian, _hidden = articles
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        russian.delete()
+        get(client, current, status=404)
+        without_one = data_url(client)
+        assert without_one != current
+        text = body(get(client, without_one))
+        assert russian.title_ru not in text and both.title_ru in text
+    # The admin's "delete selected" deletes a queryset.
+    with time_machine.travel(timezone.now() + timedelta(minutes=10), tick=False):
+        Article.objects.filter(pk=both.pk).delete()
+        get(client, without_one, status=404)
+        assert data_url(client) != without_one
+        assert both.title_ru not in body(get(client, data_url(client)))
+
+
+def test_deleting_a_topic_makes_a_new_version(client, articles):
+    current = data_url(client)
+    both, _russian, _hidden = articles
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        both.topics.get(slug="wco").delete()  # its links to articles go with it
+        assert data_url(client) != current
+        assert "wco" not in read_csv(body(get(client, data_url(client))))[0]["topics"]
+
+
 def test_version_changes_when_a_scheduled_article_comes_due(client):
     when = timezone.now() + timedelta(hours=2)
     ArticleFactory(published_at=when, title_ru="Будет позже")
@@ -253,8 +280,8 @@ def test_unknown_files_answer_404(client, articles, url):
 @pytest.mark.parametrize("size", [2, 12])
 def test_passport_page_query_count(client, django_assert_num_queries, size):
     ArticleFactory.create_batch(size)
-    # When the data last changed: the newest edit and the newest due date.
-    with django_assert_num_queries(2):
+    # When the data last changed: the newest edit, the newest due date, the last deletion.
+    with django_assert_num_queries(3):
         get(client, f"/en/opendata/{DATASET}/")
 
 

@@ -348,6 +348,27 @@ def test_a_change_makes_a_new_version(client, registry, code, change):
         get(client, data_url(client, code))
 
 
+@pytest.mark.parametrize(
+    ("codes", "deleted"),
+    [
+        # Its phases and delegations go with it; terms elected there lose the session.
+        (("sessions", "terms"), lambda r: r["sessions"]["council_138"]),
+        # Its terms go with it.
+        (("terms",), lambda r: r["terms"]["bakanov"].post),
+        # Its posts (and their terms) and its reporting links go with it.
+        (("bodies", "terms"), lambda r: r["bodies"][1]),
+    ],
+)
+def test_a_deletion_makes_a_new_version(client, registry, codes, deleted):
+    current = {code: data_url(client, code) for code in codes}
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        deleted(registry).delete()
+        for code in codes:
+            get(client, current[code], status=404)
+            assert data_url(client, code) != current[code]
+            get(client, data_url(client, code))
+
+
 @pytest.mark.parametrize("code", sorted(DATASETS))
 def test_empty_registry_datasets_have_a_passport_and_no_data(client, code):
     assert not [key for key in meta(client, code) if key.startswith("data-")]
@@ -387,6 +408,7 @@ def test_downloads_are_streamed_with_a_constant_number_of_queries(
 @pytest.mark.parametrize("code", sorted(DATASETS))
 def test_passport_page_query_count(client, django_assert_num_queries, size, code):
     grow(size)
-    # When the data last changed: one aggregate over the dataset's tables.
-    with django_assert_num_queries(1):
+    # When the data last changed: one aggregate over the dataset's tables, and when rows of
+    # them were last deleted.
+    with django_assert_num_queries(2):
         get(client, f"/en/opendata/{INN}-{code}/")

@@ -1,6 +1,10 @@
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
+from django.utils.http import http_date
 
 from news.models import Article
 from tests.factories import ArticleFactory, RubricFactory, TopicFactory
@@ -112,6 +116,28 @@ def test_large_sites_get_a_sitemap_index(client, settings):
             assert HOST + article.get_absolute_url(language) in found
     assert client.get("/sitemap-news.xml?p=9").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_deleting_an_article_moves_the_dates_of_its_sitemap(client, settings):
+    settings.FCS_SITEMAP_LIMIT = 5  # an index, with pages of two articles
+    articles = ArticleFactory.create_batch(4)
+
+    def news_lastmod():
+        root = parse(client)
+        for entry in root.findall("sm:sitemap", NS):
+            if entry.find("sm:loc", NS).text == f"{HOST}/sitemap-news.xml":
+                return entry.find("sm:lastmod", NS).text
+
+    before = news_lastmod()
+    address = HOST + articles[0].get_absolute_url("en")
+    later = timezone.now() + timedelta(days=2)
+    with time_machine.travel(later, tick=False):
+        articles[0].delete()
+        assert news_lastmod() != before
+        assert news_lastmod().startswith(timezone.localtime(later).strftime("%Y-%m-%d"))
+        response = client.get("/sitemap-news.xml")
+        assert response["Last-Modified"] == http_date(later.timestamp())
+        assert address not in entries(parse(client, "/sitemap-news.xml"))
 
 
 def test_sitemap_is_served_from_the_cache(client, django_assert_num_queries):
