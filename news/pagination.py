@@ -82,14 +82,16 @@ class AnchoredPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         block, within = divmod(number - 1, self.anchor_every)
-        rows = self.object_list
+        rows, bottom = self.object_list, (number - 1) * self.per_page
         if block:
             _total, anchor = self._lookup(block)
-            if anchor is None:  # only if the cache lost a group mid-way: count afresh
-                return super().page(number)
-            published_at, pk = anchor
-            rows = rows.filter(published_at__lte=published_at).filter(
-                Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lte=pk)
-            )
-        bottom = within * self.per_page
-        return self._get_page(rows[bottom : bottom + self.per_page], number, self)
+            # Without it (only if the cache lost a group mid-way), skip from the start.
+            if anchor is not None:
+                published_at, pk = anchor
+                rows = rows.filter(published_at__lte=published_at).filter(
+                    Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lte=pk)
+                )
+                bottom = within * self.per_page
+        # The page's ids: the cards are rendered from them (news_tags.article_cards).
+        ids = rows.values_list("pk", flat=True)[bottom : bottom + self.per_page]
+        return self._get_page(ids, number, self)

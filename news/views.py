@@ -62,7 +62,9 @@ class HomeView(PublicArticlesMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return super().get_queryset()[: settings.FCS_HOME_NEWS_COUNT]
+        # Ids: the cards are rendered from them (news_tags.article_cards).
+        ids = super().get_queryset().values_list("pk", flat=True)
+        return ids[: settings.FCS_HOME_NEWS_COUNT]
 
 
 class RubricArticleListView(ArticleListView):

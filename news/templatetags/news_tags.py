@@ -38,22 +38,27 @@ def article_cards(context, articles, heading_level=2):
     """
     request = context.get("request")
     version = getattr(request, "content_version", None)
-    articles = list(articles)
-    keys = [f"card:{version}:{get_language()}:{heading_level}:{item.pk}" for item in articles]
+    # Articles may be given as ids, as rows with only their ids, or as card rows.
+    articles = [(item, item) if isinstance(item, int) else (item.pk, item) for item in articles]
+    language = get_language()
+    keys = [f"card:{version}:{language}:{heading_level}:{pk}" for pk, _item in articles]
     found = cache.get_many(keys) if version is not None and keys else {}
-    # Articles given with only their ids are loaded; those given as card rows are used.
+    # Those given as ids (or rows of ids) whose card is missing are loaded.
     missing = [
-        item.pk
-        for key, item in zip(keys, articles, strict=True)
-        if key not in found and "title" in item.get_deferred_fields()
+        pk
+        for key, (pk, item) in zip(keys, articles, strict=True)
+        if key not in found and (item is pk or "title" in item.get_deferred_fields())
     ]
     loaded = card_articles().in_bulk(missing) if missing else {}
     card = context.template.engine.get_template(CARD_TEMPLATE)
     parts, rendered = [], {}
-    for key, item in zip(keys, articles, strict=True):
+    for key, (pk, item) in zip(keys, articles, strict=True):
         html = found.get(key)
         if html is None:
-            with context.push(article=loaded.get(item.pk, item), heading_level=heading_level):
+            article = loaded.get(pk, None if item is pk else item)
+            if article is None:
+                continue  # deleted since its id was read
+            with context.push(article=article, heading_level=heading_level):
                 html = rendered[key] = card.render(context)
         parts.append(f"<li>{html}</li>")
     if rendered and version is not None:

@@ -40,7 +40,10 @@ def articles():
 
 
 def pages_of(paginator):
-    return [[a.pk for a in paginator.page(n).object_list] for n in paginator.page_range]
+    return [
+        [item if isinstance(item, int) else item.pk for item in paginator.page(n).object_list]
+        for n in paginator.page_range
+    ]
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
@@ -87,6 +90,20 @@ def test_numbering_is_cached_until_content_changes(articles):
         Article.objects.public("en"), 2, list_key="all:en", version=content_version()
     )
     assert fresh.count == paginator().count + 1
+
+
+def test_a_page_is_right_when_the_cache_lost_its_anchors(articles):
+    from django.core.cache import cache
+
+    version = content_version()
+    queryset = Article.objects.public("en")
+    expected = pages_of(Paginator(queryset.order_by("-published_at", "-pk"), 2))
+    anchored = AnchoredPaginator(queryset, 2, list_key="all:en", anchor_every=2, version=version)
+    assert anchored.count == sum(len(page) for page in expected)
+    # The count is kept, a group of anchors is evicted: the page is read from the start.
+    cache.delete(anchored._key("group0"))
+    again = AnchoredPaginator(queryset, 2, list_key="all:en", anchor_every=2, version=version)
+    assert pages_of(again) == expected
 
 
 def test_deep_pages_skip_no_more_than_one_anchor_stretch(articles):
