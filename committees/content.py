@@ -48,7 +48,8 @@ class ContentQuerySet(models.QuerySet):
         return rows
 
     def delete(self):
-        deleted = rows_deleted(super().delete())
+        with transaction.atomic(using=self.db):
+            deleted = rows_deleted(super().delete())
         content_changed()
         return deleted
 
@@ -62,6 +63,8 @@ class PublicContent:
         content_changed()
 
     def delete(self, *args, **kwargs):
-        deleted = rows_deleted(super().delete(*args, **kwargs))
+        # The rows and the note of their deletion go together, or not at all.
+        with transaction.atomic(using=kwargs.get("using") or self._state.db):
+            deleted = rows_deleted(super().delete(*args, **kwargs))
         content_changed()
         return deleted

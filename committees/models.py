@@ -630,6 +630,9 @@ class Post(PublicContent, models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Bulk deletes (the admin's "delete selected") mark content changed, as for the others.
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         # Pages list posts by `rank` (sorted in Python); an expression here would be
         # inherited by every query that orders by post.

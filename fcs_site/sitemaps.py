@@ -66,7 +66,8 @@ class TranslatedSitemap(Sitemap):
 
     def removed_at(self):
         """When a row of this section's pages was last deleted (None: never); read with
-        the section's rows, not by a query of its own."""
+        the section's rows, not by a query of its own. A section left without rows has
+        no date at all (rather than a stale one)."""
         return None
 
     @property

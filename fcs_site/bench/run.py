@@ -42,6 +42,10 @@ UNCACHED_VS_BARE = 0.25
 CACHED_VS_STATIC = 0.8
 
 
+class NothingToMeasure(Exception):
+    """None of the pages named exists in the filled database."""
+
+
 @dataclass
 class Options:
     language: str = "ru"
@@ -383,8 +387,14 @@ def run(options: Options, write=print) -> dict:
     load_before = os.getloadavg()
     context = context_for(options.language)
     found, skipped = find_pages(context)
+    # The limits are sized from every page, chosen or not: ratios stay comparable.
+    every_page = found
     if options.pages:
         found = [(page, path) for page, path in found if page.name in options.pages]
+        if not found:
+            raise NothingToMeasure(
+                f"None of the pages asked for exists yet: {', '.join(options.pages)}"
+            )
     workdir = Path(tempfile.mkdtemp(prefix="fcs-bench-"))
     static_root = workdir / "static"
     env = server_env(options, static_root)
@@ -399,11 +409,13 @@ def run(options: Options, write=print) -> dict:
         )
         write("Counting SQL queries per page (in process, page cache bypassed)...")
         queries = {}
-        for page, path in found:
+        for page, path in every_page:
             queries[page.name] = count_queries(path, static_root)
         # The limits are the size of a typical page (feeds and the sitemap left out).
         size = int(
-            statistics.median(queries[page.name][2] for page, _path in found if not page.document)
+            statistics.median(
+                queries[page.name][2] for page, _path in every_page if not page.document
+            )
         )
         static_file = static_root / "bench" / f"limit-{size}.html"
         static_file.parent.mkdir(parents=True, exist_ok=True)

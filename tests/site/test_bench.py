@@ -67,7 +67,7 @@ def test_the_benchmark_refuses_sqlite_with_a_clear_message(command):
 
 def test_bench_run_names_the_pages_it_knows_when_asked_for_another():
     with pytest.raises(CommandError, match=r"No such page: hom\. The pages: home, news list"):
-        call_command("bench_run", "--pages", "hom,search")
+        call_command("bench_run", "--page", "hom", "--page", "search")
 
 
 @on_postgresql

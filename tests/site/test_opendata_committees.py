@@ -355,6 +355,8 @@ def test_a_change_makes_a_new_version(client, registry, code, change):
         (("sessions", "terms"), lambda r: r["sessions"]["council_138"]),
         # Its terms go with it.
         (("terms",), lambda r: r["terms"]["bakanov"].post),
+        # The admin's "delete selected" deletes a queryset of posts.
+        (("terms",), lambda r: Post.objects.filter(pk=r["terms"]["bakanov"].post_id)),
         # Its posts (and their terms) and its reporting links go with it.
         (("bodies", "terms"), lambda r: r["bodies"][1]),
     ],

@@ -140,6 +140,21 @@ def test_deleting_an_article_moves_the_dates_of_its_sitemap(client, settings):
         assert address not in entries(parse(client, "/sitemap-news.xml"))
 
 
+def test_a_section_emptied_by_deletions_keeps_no_stale_date(client, settings):
+    settings.FCS_SITEMAP_LIMIT = 1  # an index whatever the size
+    article = ArticleFactory()
+
+    def news_entry():
+        for entry in parse(client).findall("sm:sitemap", NS):
+            if entry.find("sm:loc", NS).text == f"{HOST}/sitemap-news.xml":
+                return entry
+
+    assert news_entry().find("sm:lastmod", NS) is not None
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        article.delete()
+        assert news_entry().find("sm:lastmod", NS) is None
+
+
 def test_sitemap_is_served_from_the_cache(client, django_assert_num_queries):
     ArticleFactory()
     parse(client)

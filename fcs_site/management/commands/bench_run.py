@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fcs_site.bench import database
 from fcs_site.bench.pages import PAGES
-from fcs_site.bench.run import Options, run
+from fcs_site.bench.run import NothingToMeasure, Options, run
 from news.models import Article
 
 
@@ -22,10 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=1, help="wrk threads")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument(
-            "--pages",
-            default="",
-            help="comma-separated names of the pages to measure (default: all), e.g. "
-            "'search,article'",
+            "--page",
+            action="append",
+            default=[],
+            dest="pages",
+            metavar="NAME",
+            help="measure only this page (repeat for more), e.g. --page search "
+            "--page 'news list, deep page'; default: every page",
         )
         parser.add_argument(
             "--cache-url",
@@ -36,7 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         import shutil
 
-        names = tuple(name.strip() for name in options["pages"].split(",") if name.strip())
+        names = tuple(options["pages"])
         unknown = sorted(set(names) - {page.name for page in PAGES})
         if unknown:
             raise CommandError(
@@ -55,20 +58,23 @@ class Command(BaseCommand):
             <= 0
         ):
             raise CommandError("--duration, --warmup, --connections and --rounds must be positive.")
-        summary = run(
-            Options(
-                language=options["language"],
-                duration=options["duration"],
-                rounds=options["rounds"],
-                warmup=options["warmup"],
-                connections=options["connections"],
-                threads=options["threads"],
-                workers=options["workers"],
-                cache_url=options["cache_url"],
-                pages=names,
-            ),
-            write=self.stdout.write,
-        )
+        try:
+            summary = run(
+                Options(
+                    language=options["language"],
+                    duration=options["duration"],
+                    rounds=options["rounds"],
+                    warmup=options["warmup"],
+                    connections=options["connections"],
+                    threads=options["threads"],
+                    workers=options["workers"],
+                    cache_url=options["cache_url"],
+                    pages=names,
+                ),
+                write=self.stdout.write,
+            )
+        except NothingToMeasure as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write("")
         self.stdout.write(
             f"{summary['public_articles_in_language']} public articles in "
