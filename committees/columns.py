@@ -47,28 +47,23 @@ def narrow(queryset, *names):
     return QuerySet.only(queryset, *names)
 
 
-def rows_exist(model, table: str, *foreign_keys: str) -> RawSQL:
-    """Whether `table` has a row whose column named in `foreign_keys` (any of them) holds the
-    id of a row of `model`, as a boolean column of that row: a page then reads only the
-    relations that have rows.
+def relation_exists(model, relation: str) -> RawSQL:
+    """Whether a row of `model` has any row in `relation` (a many-to-many field, or the
+    reverse of a foreign key to `model`), as a boolean column of that row: a page then
+    reads only the relations that have rows.
 
     Written as SQL: the ORM's Exists() costs more to compile than the query it saves. The
     row of `model` must be the query's own table, not a joined one.
     """
+    field = model._meta.get_field(relation)
+    if field.many_to_many:
+        table, column = field.remote_field.through._meta.db_table, field.m2m_column_name()
+    else:
+        table, column = field.related_model._meta.db_table, field.field.column
     quote = connection.ops.quote_name
     own = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
-    condition = " OR ".join(f"fcs_rows.{quote(column)} = {own}" for column in foreign_keys)
     return RawSQL(
-        f"EXISTS (SELECT 1 FROM {quote(table)} fcs_rows WHERE {condition})",
+        f"EXISTS (SELECT 1 FROM {quote(table)} fcs_rows WHERE fcs_rows.{quote(column)} = {own})",
         (),
         output_field=BooleanField(),
     )
-
-
-def relation_exists(model, relation: str) -> RawSQL:
-    """`rows_exist` for `relation` of `model`: a many-to-many field or the reverse of a
-    foreign key to `model`."""
-    field = model._meta.get_field(relation)
-    if field.many_to_many:
-        return rows_exist(model, field.remote_field.through._meta.db_table, field.m2m_column_name())
-    return rows_exist(model, field.related_model._meta.db_table, field.field.column)

@@ -14,7 +14,7 @@ from .columns import (
     SESSION_LIST_FIELDS,
     columns,
     narrow,
-    rows_exist,
+    relation_exists,
 )
 from .models import (
     Body,
@@ -225,6 +225,9 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
     template_name = "committees/session_detail.html"
     context_object_name = "session"
 
+    # The lists the page shows besides the row (reverse relations of Session).
+    RELATIONS = ("phases", "reports_approved", "elections", "delegations")
+
     def get_object(self, queryset=None):
         number = self.kwargs["number"]
         if number > MAX_NUMBER:
@@ -242,18 +245,7 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         # Which of the lists below have rows: most sessions have no phases, approve no
         # reports and elect no one, and those lists are then not read.
         session = session.annotate(
-            has_related=rows_exist(
-                Session,
-                Session._meta.db_table,
-                Session._meta.get_field("parent").column,
-                Session._meta.get_field("report_approved_at").column,
-            ),
-            has_elected=rows_exist(
-                Session, Term._meta.db_table, Term._meta.get_field("elected_at").column
-            ),
-            has_delegations=rows_exist(
-                Session, Delegation._meta.db_table, Delegation._meta.get_field("session").column
-            ),
+            **{f"has_{name}": relation_exists(Session, name) for name in self.RELATIONS}
         ).first()
         if session is None:
             raise Http404
@@ -265,7 +257,7 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         language = get_language()
 
         related = []
-        if getattr(session, "has_related", True):
+        if getattr(session, "has_phases", True) or getattr(session, "has_reports_approved", True):
             related = narrow(
                 Session.objects.filter(Q(parent=session) | Q(report_approved_at=session))
                 .select_related("body")
@@ -290,7 +282,7 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
             approved_at if approved_at and approved_at.body.is_available_in(language) else None
         )
         context["elected"] = []
-        if getattr(session, "has_elected", True):
+        if getattr(session, "has_elections", True):
             context["elected"] = by_role(
                 narrow(
                     Term.objects.filter(elected_at=session)

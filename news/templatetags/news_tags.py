@@ -95,8 +95,8 @@ def articles_about(context, obj, limit=10):
     the committees app knowing about news.
 
     Which articles those are is kept in the cache for the content version: then the list
-    costs no query, and `article_cards` takes the cards from its own cache (the articles
-    are given with their ids only, so it loads just those whose card is missing). Without
+    (their ids) costs no query, and `article_cards` takes the cards from its own cache,
+    loading just those whose card is missing. Without
     the list cached: one query loading the articles as cards need them (plus one for the
     renditions of their lead photos).
     """
@@ -109,7 +109,7 @@ def articles_about(context, obj, limit=10):
     key = _about_ids_key(version, kind, obj.pk, limit) if version is not None else None
     ids = cache.get(key) if key else None
     if ids is not None:
-        return [Article.from_db(None, ["id"], (pk,)) for pk in ids]
+        return ids
     articles = card_articles().public(get_language()).filter(about(obj))
     articles = list(articles.order_by("-published_at", "-pk")[:limit])
     if key:
