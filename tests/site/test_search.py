@@ -612,3 +612,17 @@ def test_postgresql_pages_hold_exactly_the_ranked_newest_matches(monkeypatch):
     shown = [r.obj.pk for r in first.results]
     shown += [r.obj.pk for r in search("customs", "en", per_page=2, page=2).results]
     assert sorted(shown) == sorted(article.pk for article in articles[:3])
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "shown"),
+    [("ru", "заседание", "9 апреля 2021"), ("en", "meeting", "9 April 2021")],
+)
+def test_a_result_shows_its_date_in_the_page_language(client, language, query, shown):
+    ArticleFactory(
+        title_ru="Заседание", title_en="Meeting",
+        published_at=datetime(2021, 4, 9, 0, 30, tzinfo=MSK),
+    )  # fmt: skip
+    html = client.get(f"/{language}/search/", {"q": query}).content.decode()
+    # Moscow time, as on the article's page: in UTC it was still 8 April.
+    assert f'<time datetime="2021-04-09T00:30:00+03:00">{shown}</time>' in html
