@@ -5,6 +5,10 @@ imports nothing from news or the project): the functions to call are named in se
 (FCS_CONTENT_CHANGED, FCS_CONTENT_SAVED, FCS_CONTENT_DELETED).
 """
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.module_loading import import_string
@@ -37,6 +41,62 @@ def row_saved(instance, *, using: str) -> None:
     hook = getattr(settings, "FCS_CONTENT_SAVED", "")
     if hook:
         import_string(hook)(instance, using=using)
+
+
+class VersionMemo:
+    """Data that many pages share (the ids of a list, a rubric, a list of choices), kept
+    in this process for one content version: no round trip to read it, and fresh at once
+    on every machine, because the page cache middleware reads the version with every
+    request anyway (`request.content_version`).
+
+    The `size` most recently used keys are kept. Hold only values no request changes
+    (tuples, strings, numbers), or copy them out. Without a version (no page cache
+    middleware, the cache unreachable) every call builds the value.
+    """
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()  # for threaded workers
+
+    def get(self, version, key, build: Callable):
+        if version is None:
+            return build()
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None and entry[0] == version:
+                self.entries.move_to_end(key)
+                return entry[1]
+        value = build()  # outside the lock: it may read the database
+        self.set_many(version, {key: value})
+        return value
+
+    def get_many(self, version, keys) -> dict:
+        """Those of `keys` kept for `version`, with their values."""
+        found = {}
+        if version is None:
+            return found
+        with self.lock:
+            for key in keys:
+                entry = self.entries.get(key)
+                if entry is not None and entry[0] == version:
+                    self.entries.move_to_end(key)
+                    found[key] = entry[1]
+        return found
+
+    def set_many(self, version, values: dict) -> None:
+        if version is None:
+            return
+        with self.lock:
+            for key, value in values.items():
+                self.entries[key] = (version, value)
+                self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
 
 
 class ContentQuerySet(models.QuerySet):

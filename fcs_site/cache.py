@@ -159,35 +159,6 @@ def drop_tracking_parameters(request) -> None:
         request.__dict__.pop("GET", None)
 
 
-class VersionMemo:
-    """Data that many pages share (a list of choices, a directory), kept in this process
-    for one content version: no round trip to read it, and fresh at once on every machine,
-    because the version is read with each request anyway (`request.content_version`).
-
-    Hold only values no request changes (tuples, strings, numbers). Without a version
-    (no page cache middleware, the cache unreachable) every call builds the value.
-    """
-
-    def __init__(self, size: int = 64):
-        self.size = size
-        self.entries: dict = {}
-
-    def get(self, version, key, build: Callable):
-        if version is None:
-            return build()
-        entry = self.entries.get(key)
-        if entry is not None and entry[0] == version:
-            return entry[1]
-        value = build()
-        if key not in self.entries and len(self.entries) >= self.size:
-            self.entries.clear()
-        self.entries[key] = (version, value)
-        return value
-
-    def clear(self) -> None:
-        self.entries.clear()
-
-
 def normalised_query(query_string: str) -> str:
     pairs = parse_qsl(query_string, keep_blank_values=True)
     # Sorted by name only: the order of repeated values can matter to a view.

@@ -10,10 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from committees.content import VersionMemo
 from committees.models import Body
 from news.models import Rubric
 
-from .cache import VersionMemo
 from .search import (
     MAX_DATE,
     MAX_QUERY_LENGTH,

@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from committees.columns import (
     narrow,
     relation_exists,
 )
+from committees.content import VersionMemo
 from committees.models import Body, Person, Session
 
 from . import services, workflow
@@ -34,6 +37,14 @@ class PublicArticlesMixin:
         # only when missing: the list itself needs nothing but the ids.
         return Article.objects.public(get_language()).only("pk")
 
+    def content_version(self):
+        return getattr(self.request, "content_version", None)
+
+
+# Each worker keeps, for the content version, what list pages read besides their pages
+# (news.pagination): the ids on the home page, the rubrics and topics by slug.
+LISTS = VersionMemo(size=256)
+
 
 class ArticleListView(PublicArticlesMixin, ListView):
     paginate_by = settings.FCS_NEWS_PAGE_SIZE
@@ -41,6 +52,12 @@ class ArticleListView(PublicArticlesMixin, ListView):
     context_object_name = "articles"
     # A cached anchor every this many pages: a page skips fewer rows than that.
     anchor_every = 10
+
+    def get(self, request, *args, **kwargs):
+        # The paginator makes the queryset only when the cache lacks what the page needs:
+        # building one over the translated Article model costs more than reading the page.
+        self.object_list = self.get_queryset
+        return self.render_to_response(self.get_context_data())
 
     def list_key(self) -> str:
         """Names this list among all lists of articles, for its cached page anchors."""
@@ -51,7 +68,7 @@ class ArticleListView(PublicArticlesMixin, ListView):
             queryset,
             per_page,
             list_key=self.list_key(),
-            version=getattr(self.request, "content_version", None),
+            version=self.content_version(),
             anchor_every=self.anchor_every,
             allow_empty_first_page=allow_empty_first_page,
         )
@@ -63,36 +80,51 @@ class HomeView(PublicArticlesMixin, ListView):
 
     def get_queryset(self):
         # Ids: the cards are rendered from them (news_tags.article_cards).
-        ids = super().get_queryset().values_list("pk", flat=True)
-        return ids[: settings.FCS_HOME_NEWS_COUNT]
+        count = settings.FCS_HOME_NEWS_COUNT
+
+        def read():
+            return tuple(super(HomeView, self).get_queryset().values_list("pk", flat=True)[:count])
+
+        return LISTS.get(self.content_version(), ("home", get_language(), count), read)
 
 
-class RubricArticleListView(ArticleListView):
+class SubjectArticleListView(ArticleListView):
+    """The articles of one rubric or topic (`subject_model`), found by its slug."""
+
+    subject_model = None
+    subject_filter = ""
+
+    def get(self, request, *args, **kwargs):
+        model, slug = self.subject_model, self.kwargs["slug"]
+        found = LISTS.get(
+            self.content_version(),
+            (model._meta.label, slug),
+            lambda: get_object_or_404(model, slug=slug),
+        )
+        self.subject = copy.copy(found)  # the kept row stays as it was read
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.subject_filter: self.subject})
+
+    def get_context_data(self, **kwargs):
+        name = self.subject_model._meta.model_name
+        return super().get_context_data(**{name: self.subject}, **kwargs)
+
+    def list_key(self) -> str:
+        return f"{self.subject_model._meta.model_name}{self.subject.pk}:{get_language()}"
+
+
+class RubricArticleListView(SubjectArticleListView):
     template_name = "news/rubric_article_list.html"
-
-    def get_queryset(self):
-        self.rubric = get_object_or_404(Rubric, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(rubric=self.rubric)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(rubric=self.rubric, **kwargs)
-
-    def list_key(self) -> str:
-        return f"rubric{self.rubric.pk}:{get_language()}"
+    subject_model = Rubric
+    subject_filter = "rubric"
 
 
-class TopicArticleListView(ArticleListView):
+class TopicArticleListView(SubjectArticleListView):
     template_name = "news/topic_article_list.html"
-
-    def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(topics=self.topic)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
-
-    def list_key(self) -> str:
-        return f"topic{self.topic.pk}:{get_language()}"
+    subject_model = Topic
+    subject_filter = "topics"
 
 
 def known_empty(obj, relation: str) -> None:

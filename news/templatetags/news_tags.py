@@ -5,11 +5,15 @@ from django.db.models import Q
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from committees.content import VersionMemo
 from news.models import Article, language_codes
 
 register = template.Library()
 
 CARD_TEMPLATE = "includes/article_card.html"
+# Each worker keeps the cards it shows most for the content version (about a kilobyte
+# each); the others come from the shared cache, or are rendered.
+CARDS = VersionMemo(size=4096)
 
 
 def card_articles():
@@ -42,7 +46,12 @@ def article_cards(context, articles, heading_level=2):
     articles = [(item, item) if isinstance(item, int) else (item.pk, item) for item in articles]
     language = get_language()
     keys = [f"card:{version}:{language}:{heading_level}:{pk}" for pk, _item in articles]
-    found = cache.get_many(keys) if version is not None and keys else {}
+    found = CARDS.get_many(version, keys)
+    shared = [key for key in keys if key not in found] if version is not None else []
+    if shared:
+        from_cache = cache.get_many(shared)
+        CARDS.set_many(version, from_cache)
+        found.update(from_cache)
     # Those given as ids (or rows of ids) whose card is missing are loaded.
     missing = [
         pk
@@ -63,6 +72,7 @@ def article_cards(context, articles, heading_level=2):
         parts.append(f"<li>{html}</li>")
     if rendered and version is not None:
         cache.set_many(rendered, settings.FCS_NEWS_LIST_CACHE_SECONDS)
+        CARDS.set_many(version, rendered)
     return mark_safe("".join(parts))
 
 

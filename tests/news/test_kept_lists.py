@@ -1,0 +1,115 @@
+"""What each worker keeps for the content version (the ids of the home page and of each
+list page, rubrics and topics by slug, the cards): read again at no cost, and never shown
+after a change to published content, even with the page cache off."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone, translation
+
+from news import services
+from tests.factories import ArticleFactory, RubricFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.FCS_PAGE_CACHE_SECONDS = 0  # every page is made: only the kept data helps
+
+
+@pytest.fixture
+def subjects():
+    rubric = RubricFactory(name_en="Trade facilitation", slug="trade")
+    topic = TopicFactory(name_en="Ports", slug="ports")
+    article = ArticleFactory(rubric=rubric, title_en="First headline")
+    article.topics.add(topic)
+    return rubric, topic, article
+
+
+def urls_of(rubric, topic):
+    with translation.override("en"):
+        return ["/en/", "/en/news/", rubric.get_absolute_url(), topic.get_absolute_url()]
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_pages_read_again_cost_no_query(client, subjects, django_assert_num_queries):
+    urls = urls_of(*subjects[:2])
+    for url in urls:
+        page(client, url)
+    with django_assert_num_queries(0):
+        for url in urls:
+            assert "First headline" in page(client, url)
+
+
+def test_new_articles_and_renamed_rubrics_and_topics_show_at_once(client, subjects):
+    rubric, topic, _first = subjects
+    urls = urls_of(rubric, topic)
+    for url in urls:
+        page(client, url)
+
+    second = ArticleFactory(rubric=rubric, title_en="Second headline")
+    second.topics.add(topic)
+    rubric.name_en = "Customs and trade"
+    rubric.save()
+    topic.name_en = "Sea ports"
+    topic.save()
+    for url in urls:
+        assert "Second headline" in page(client, url), url
+    assert "<h1>Customs and trade</h1>" in page(client, urls[2])
+    assert "<h1>Sea ports</h1>" in page(client, urls[3])
+
+
+def test_a_changed_slug_moves_the_page_at_once(client, subjects):
+    rubric, topic, _article = subjects
+    old = urls_of(rubric, topic)[2]
+    page(client, old)
+    rubric.slug = "customs-and-trade"
+    rubric.save()
+    assert client.get(old).status_code == 404
+    assert "First headline" in page(client, urls_of(rubric, topic)[2])
+
+
+def test_a_withdrawn_article_leaves_every_list_at_once(client, subjects, staff_user):
+    rubric, topic, article = subjects
+    urls = urls_of(rubric, topic)
+    for url in urls:
+        assert "First headline" in page(client, url)
+    services.article_unpublish(article=article, user=staff_user)
+    for url in urls:
+        assert "First headline" not in page(client, url), url
+
+
+def test_a_scheduled_article_appears_at_its_time(client, subjects):
+    rubric, topic, _article = subjects
+    when = timezone.now() + timedelta(hours=2)
+    later = ArticleFactory(rubric=rubric, published_at=when, title_en="Embargoed headline")
+    later.topics.add(topic)
+    urls = urls_of(rubric, topic)
+    for url in urls:
+        assert "Embargoed headline" not in page(client, url)
+    with time_machine.travel(when + timedelta(seconds=1), tick=False):
+        for url in urls:
+            assert "Embargoed headline" in page(client, url), url
+
+
+def test_each_request_gets_its_own_copy_of_a_kept_rubric(client, subjects):
+    rubric, topic, _article = subjects
+    url = urls_of(rubric, topic)[2]
+    first, second = client.get(url), client.get(url)
+    assert first.context["rubric"] == second.context["rubric"] == rubric
+    assert first.context["rubric"] is not second.context["rubric"]
+    first.context["rubric"].name_en = "Changed by one request"
+    assert "Changed by one request" not in page(client, url)
+
+
+def test_an_unknown_slug_is_404_every_time(client, subjects):
+    for _ in range(2):
+        assert client.get("/en/news/rubrics/no-such-rubric/").status_code == 404
+        assert client.get("/en/news/topics/no-such-topic/").status_code == 404
