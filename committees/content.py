@@ -6,6 +6,7 @@ imports nothing from news or the project): the functions to call are named in se
 """
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -54,10 +55,21 @@ class VersionMemo:
     middleware, the cache unreachable) every call builds the value.
     """
 
+    # Every memo of the process, for `clear_all()`.
+    instances: "weakref.WeakSet[VersionMemo]" = weakref.WeakSet()
+
     def __init__(self, size: int = 64):
         self.size = size
         self.entries: OrderedDict = OrderedDict()
         self.lock = threading.Lock()  # for threaded workers
+        VersionMemo.instances.add(self)
+
+    @classmethod
+    def clear_all(cls) -> None:
+        """Empty every memo: for tests, whose clock (and so a fresh version number) may
+        be set back to a moment an earlier test already used."""
+        for memo in list(cls.instances):
+            memo.clear()
 
     def get(self, version, key, build: Callable):
         if version is None:

@@ -1,3 +1,5 @@
+import pickle
+
 from django.core.cache import cache
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -16,6 +18,7 @@ from .columns import (
     narrow,
     relation_exists,
 )
+from .content import VersionMemo
 from .models import (
     Body,
     Delegation,
@@ -34,6 +37,11 @@ def person_available(language: str):
     return filled_in([f"person__{field}" for field in Person.REQUIRED_TRANSLATED_FIELDS], language)
 
 
+# Each worker keeps the rows of the pages it shows most for the content version, pickled:
+# every request unpickles a copy of its own, at a tenth of the cost of the queries.
+PAGES = VersionMemo(size=512)
+
+
 class AvailableObjectMixin:
     """Shows an object in the page's language only; elsewhere a 404 pointing to the other.
 
@@ -43,12 +51,36 @@ class AvailableObjectMixin:
 
     unavailable_template = "committees/unavailable.html"
 
+    def page_data(self, obj, language: str) -> dict:
+        """What the page shows besides the object, read from the database: kept by each
+        worker for the content version with the object. Nothing that depends on the date
+        or the request (get_context_data adds that)."""
+        return {}
+
+    def read(self, language: str) -> tuple:
+        obj = self.get_object()
+        shown = language in obj.available_languages()
+        return obj, (self.page_data(obj, language) if shown else {})
+
+    def load(self, language: str) -> tuple:
+        """`read()`, kept by this worker for the content version (see `PAGES`)."""
+        version = getattr(self.request, "content_version", None)
+        if version is None:
+            return self.read(language)
+        key = (type(self).__name__, tuple(sorted(self.kwargs.items())), language)
+        frozen = PAGES.get(
+            version,
+            key,
+            lambda: pickle.dumps(self.read(language), protocol=pickle.HIGHEST_PROTOCOL),
+        )
+        return pickle.loads(frozen)  # pickled by this process, just above
+
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        language = get_language()
+        self.object, self.data = self.load(language)
         alternates = {
             code: self.object.get_absolute_url(code) for code in self.object.available_languages()
         }
-        language = get_language()
         if language not in alternates:
             return TemplateResponse(
                 request,
@@ -60,7 +92,7 @@ class AvailableObjectMixin:
         if request.path != canonical:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
-        context = self.get_context_data(object=self.object, alternates=alternates)
+        context = self.get_context_data(object=self.object, alternates=alternates, **self.data)
         return self.render_to_response(context)
 
 
@@ -147,11 +179,8 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
                 return body
         raise Http404
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        body = self.object
-        language = get_language()
-        today = timezone.localdate()
+    def page_data(self, body, language):
+        context = {}
 
         if self.directory is None:
             links = narrow(
@@ -202,9 +231,7 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
         else:
             for session in elected_at:
                 session.body = body
-        context["current_terms"] = [t for t in terms if t.is_current(today)]
-        context["past_terms"] = [t for t in terms if t.end_date and t.end_date <= today]
-        context["future_terms"] = [t for t in terms if t.start_date > today]
+        context["terms"] = terms
 
         # The body's own sessions: their body is this page's.
         sessions = list(
@@ -215,6 +242,17 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
         )
         for session in sessions:
             session.body = body
+        context["sessions"] = sessions
+        return context
+
+    def get_context_data(self, **kwargs):
+        """The terms and sessions kept with the body, split by today's date."""
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        terms, sessions = context.pop("terms"), context.pop("sessions")
+        context["current_terms"] = [t for t in terms if t.is_current(today)]
+        context["past_terms"] = [t for t in terms if t.end_date and t.end_date <= today]
+        context["future_terms"] = [t for t in terms if t.start_date > today]
         context["upcoming_sessions"] = [s for s in sessions if s.end_date >= today]
         context["past_sessions"] = [s for s in reversed(sessions) if s.end_date < today]
         context["today"] = today
@@ -251,11 +289,8 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
             raise Http404
         return session
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        session = self.object
-        language = get_language()
-
+    def page_data(self, session, language):
+        context = {}
         related = []
         if getattr(session, "has_phases", True) or getattr(session, "has_reports_approved", True):
             related = narrow(

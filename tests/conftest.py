@@ -48,9 +48,13 @@ def _default_language():
 def _fresh_cache():
     from django.core.cache import cache
 
+    from committees.content import VersionMemo
+
     cache.clear()
+    VersionMemo.clear_all()
     yield
     cache.clear()
+    VersionMemo.clear_all()
 
 
 @pytest.fixture

@@ -92,8 +92,8 @@ ABOUT = {
 }
 
 
-def _about_ids_key(version, kind: str, pk, limit: int) -> str:
-    return f"about:{version}:{get_language()}:{kind}:{pk}:{limit}"
+# Each worker keeps, for the content version, which articles are about each object.
+ABOUT_IDS = VersionMemo(size=1024)
 
 
 @register.simple_tag(takes_context=True)
@@ -104,11 +104,10 @@ def articles_about(context, obj, limit=10):
     {% articles_about body as articles %} — how committees pages list their news without
     the committees app knowing about news.
 
-    Which articles those are is kept in the cache for the content version: then the list
-    (their ids) costs no query, and `article_cards` takes the cards from its own cache,
-    loading just those whose card is missing. Without
-    the list cached: one query loading the articles as cards need them (plus one for the
-    renditions of their lead photos).
+    Which articles those are (their ids) is kept by each worker for the content version:
+    then the list costs no query, and `article_cards` takes the cards from its own store,
+    loading just those whose card is missing. Without the list kept: one query loading
+    the articles as cards need them (plus one for the renditions of their lead photos).
     """
     kind = getattr(getattr(obj, "_meta", None), "model_name", "")
     about = ABOUT.get(kind)
@@ -116,12 +115,11 @@ def articles_about(context, obj, limit=10):
         return []
     request = context.get("request")
     version = getattr(request, "content_version", None)
-    key = _about_ids_key(version, kind, obj.pk, limit) if version is not None else None
-    ids = cache.get(key) if key else None
-    if ids is not None:
-        return ids
+    key = (kind, obj.pk, get_language(), limit)
+    kept = ABOUT_IDS.get_many(version, [key])
+    if key in kept:
+        return kept[key]
     articles = card_articles().public(get_language()).filter(about(obj))
     articles = list(articles.order_by("-published_at", "-pk")[:limit])
-    if key:
-        cache.set(key, [article.pk for article in articles], settings.FCS_NEWS_LIST_CACHE_SECONDS)
+    ABOUT_IDS.set_many(version, {key: tuple(article.pk for article in articles)})
     return articles

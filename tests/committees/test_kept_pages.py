@@ -1,0 +1,143 @@
+"""The article, body and session pages that each worker keeps for the content version:
+read again at no cost, fresh at once after any change, and split by today's date."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from news import services
+from news.models import Article
+from tests.factories import (
+    ArticleFactory,
+    BodyFactory,
+    DelegationFactory,
+    PersonFactory,
+    SessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.FCS_PAGE_CACHE_SECONDS = 0  # every page is made: only the kept rows help
+
+
+@pytest.fixture
+def linked():
+    body = BodyFactory(name_en="Enforcement Committee", slug="enforcement-committee")
+    session = SessionFactory(body=body, number=42)
+    article = ArticleFactory(title_en="The 42nd session took place")
+    article.bodies.add(body)
+    article.sessions.add(session)
+    return article, body, session
+
+
+def html(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def urls(article, body, session):
+    return [article.get_absolute_url("en"), f"/en/committees/{body.slug}/", session_url(session)]
+
+
+def session_url(session):
+    return f"/en/committees/{session.body.slug}/sessions/{session.number}/"
+
+
+def test_pages_read_again_cost_no_query(client, linked, django_assert_num_queries):
+    pages = urls(*linked)
+    first = [html(client, url) for url in pages]
+    with django_assert_num_queries(0):
+        assert [html(client, url) for url in pages] == first
+
+
+def test_an_edited_article_shows_at_once(client, linked, staff_user):
+    article, body, _session = linked
+    url = article.get_absolute_url("en")
+    html(client, url)
+    article.title_en = "The 42nd session, corrected"
+    article.save()
+    assert "The 42nd session, corrected" in html(client, url)
+
+    body.name_en = "Enforcement Committee (renamed)"
+    body.save()
+    assert "Enforcement Committee (renamed)" in html(client, url)
+
+    article.title_en = ""
+    article.save()
+    html(client, url, status=404)  # no longer in English
+    article.refresh_from_db()
+    article.title_en = "Back in English"
+    article.save()
+    assert "Back in English" in html(client, url)
+
+    services.article_withdraw(
+        article=article,
+        user=staff_user,
+        mode=Article.WithdrawalMode.NOTICE,
+        reasons={"ru": "Ошибка в тексте", "en": "An error in the text"},
+    )
+    assert "An error in the text" in html(client, url)
+    article.refresh_from_db()
+    article.withdrawal_mode = Article.WithdrawalMode.GONE
+    article.save()
+    html(client, url, status=410)
+
+
+def test_new_sessions_delegations_and_news_show_at_once(client, linked):
+    _article, body, session = linked
+    body_url = f"/en/committees/{body.slug}/"
+    html(client, body_url)
+    html(client, session_url(session))
+
+    later = SessionFactory(body=body, number=43, venue_en="Brussels, the new building")
+    assert "Brussels, the new building" in html(client, body_url)
+    DelegationFactory(session=session, person=PersonFactory(name_en="Ivan Newcomer"))
+    assert "Ivan Newcomer" in html(client, session_url(session))
+    news = ArticleFactory(title_en="The 43rd session opens")
+    news.sessions.add(later)
+    news.save()
+    assert "The 43rd session opens" in html(client, body_url)
+    assert "The 43rd session opens" in html(client, session_url(later))
+
+
+def test_a_session_moves_to_the_past_when_its_day_is_over_without_any_change(client):
+    body = BodyFactory(slug="council")
+    today = timezone.localdate()
+    SessionFactory(body=body, number=7, start_date=today, end_date=today + timedelta(days=1))
+    url = "/en/committees/council/"
+
+    page = html(client, url)
+    assert "No sessions are planned." not in page
+    assert "<h3>Past</h3>" not in page
+    with time_machine.travel(today + timedelta(days=3), tick=False):
+        page = html(client, url)
+    assert "No sessions are planned." in page
+    assert "<h3>Past</h3>" in page
+
+
+def test_each_request_gets_its_own_copy_of_the_kept_rows(client, linked):
+    for url, name in zip(urls(*linked), ("article", "body", "session"), strict=True):
+        first, second = client.get(url), client.get(url)
+        assert first.context[name] == second.context[name]
+        assert first.context[name] is not second.context[name]
+
+
+def test_unknown_addresses_are_404_every_time(client, linked):
+    for _ in range(2):
+        html(client, "/en/committees/no-such-body/", status=404)
+        html(client, "/en/committees/enforcement-committee/sessions/99/", status=404)
+        html(client, "/en/news/999999-no-such-article/", status=404)
+
+
+def test_a_stale_address_still_redirects(client, linked):
+    article, _body, _session = linked
+    html(client, article.get_absolute_url("en"))
+    response = client.get(f"/en/news/{article.pk}-an-old-slug/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url("en")
