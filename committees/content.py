@@ -83,6 +83,11 @@ class VersionMemo:
         self.set_many(version, {key: value})
         return value
 
+    def kept(self, key):
+        """(version, value) kept under `key`, whatever the version; None if nothing is."""
+        with self.lock:
+            return self.entries.get(key)
+
     def get_many(self, version, keys) -> dict:
         """Those of `keys` kept for `version`, with their values."""
         found = {}

@@ -315,3 +315,37 @@ def test_static_files_and_media_pass_the_page_cache_by(client):
     for path in ("/static/css/site.css", "/media/photos/none.jpg"):
         for _ in range(2):
             assert STATUS not in client.get(path), path
+
+
+def test_a_worker_serves_the_pages_it_holds_reading_only_the_version(client, monkeypatch):
+    from fcs_site import cache as page_cache
+
+    ArticleFactory(title_en="Held by the worker")
+    first, second = twice(client, "/en/news/")
+    assert (first[STATUS], second[STATUS]) == ("miss", "hit")
+    asked = []
+    real_get_many = page_cache.cache.get_many
+
+    def spy(keys, *args, **kwargs):
+        asked.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "get_many", spy)
+    third = client.get("/en/news/")
+    assert third[STATUS] == "hit"
+    assert third.content == second.content
+    assert all(not key.startswith("page:") for keys in asked for key in keys)  # not the page
+
+    ArticleFactory(title_en="Published after")  # a new version: the held copy is stale
+    fresh = client.get("/en/news/")
+    assert fresh[STATUS] == "miss"
+    assert "Published after" in fresh.content.decode()
+
+
+def test_large_pages_are_not_held_by_the_worker(client, monkeypatch):
+    from fcs_site import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "HOT_PAGE_BYTES", 100)
+    ArticleFactory()
+    assert twice(client, "/en/news/")[1][STATUS] == "hit"  # from the shared cache
+    assert not page_cache.HOT_PAGES.entries
