@@ -5,6 +5,7 @@ imports nothing from news or the project): the functions to call are named in se
 (FCS_CONTENT_CHANGED, FCS_CONTENT_SAVED, FCS_CONTENT_DELETED).
 """
 
+import pickle
 import threading
 import weakref
 from collections import OrderedDict
@@ -12,6 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.signals import m2m_changed
 from django.utils.module_loading import import_string
 
 
@@ -24,6 +26,19 @@ def content_changed() -> None:
     changed = import_string(settings.FCS_CONTENT_CHANGED)
     changed()
     transaction.on_commit(changed)
+
+
+def _links_changed(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        content_changed()
+
+
+def watch_links(*fields) -> None:
+    """Links between public rows (many-to-many `fields`, given as `Model.field`) show on
+    pages too: adding or removing one marks content changed, as saving a row does, even
+    when no row is saved with it (`article.sessions.add(session)`)."""
+    for field in fields:
+        m2m_changed.connect(_links_changed, sender=field.through, weak=False)
 
 
 def rows_deleted(deleted: tuple[int, dict[str, int]]) -> tuple[int, dict[str, int]]:
@@ -83,10 +98,29 @@ class VersionMemo:
         self.set_many(version, {key: value})
         return value
 
+    def get_pickled(self, version, key, build: Callable, max_bytes: int = 64 * 1024):
+        """`build()` kept pickled: each call unpickles a copy of its own, so model rows
+        (with what was prefetched for them) are never shared between requests. A value
+        larger than `max_bytes` pickled is not kept."""
+        if version is None:
+            return build()
+        frozen = self.get_many(version, [key]).get(key)
+        if frozen is None:
+            value = build()  # may raise (Http404): nothing is kept
+            frozen = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            if len(frozen) > max_bytes:
+                return value
+            self.set_many(version, {key: frozen})
+        return pickle.loads(frozen)  # pickled by this process
+
     def kept(self, key):
-        """(version, value) kept under `key`, whatever the version; None if nothing is."""
+        """(version, value) kept under `key`, whatever the version; None if nothing is.
+        Counts as a use of the key."""
         with self.lock:
-            return self.entries.get(key)
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
 
     def get_many(self, version, keys) -> dict:
         """Those of `keys` kept for `version`, with their values."""

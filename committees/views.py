@@ -1,5 +1,3 @@
-import pickle
-
 from django.core.cache import cache
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -39,7 +37,7 @@ def person_available(language: str):
 
 # Each worker keeps the rows of the pages it shows most for the content version, pickled:
 # every request unpickles a copy of its own, at a tenth of the cost of the queries.
-PAGES = VersionMemo(size=512)
+PAGES = VersionMemo(size=256)
 
 
 class AvailableObjectMixin:
@@ -50,6 +48,9 @@ class AvailableObjectMixin:
     """
 
     unavailable_template = "committees/unavailable.html"
+    # The address parts that name the object: its rows are kept under them (a stale slug
+    # in a person's address is not one: it is redirected).
+    kept_by: tuple[str, ...] = ("slug",)
 
     def page_data(self, obj, language: str) -> dict:
         """What the page shows besides the object, read from the database: kept by each
@@ -64,16 +65,10 @@ class AvailableObjectMixin:
 
     def load(self, language: str) -> tuple:
         """`read()`, kept by this worker for the content version (see `PAGES`)."""
-        version = getattr(self.request, "content_version", None)
-        if version is None:
-            return self.read(language)
-        key = (type(self).__name__, tuple(sorted(self.kwargs.items())), language)
-        frozen = PAGES.get(
-            version,
-            key,
-            lambda: pickle.dumps(self.read(language), protocol=pickle.HIGHEST_PROTOCOL),
+        key = (type(self), *(self.kwargs[name] for name in self.kept_by), language)
+        return PAGES.get_pickled(
+            getattr(self.request, "content_version", None), key, lambda: self.read(language)
         )
-        return pickle.loads(frozen)  # pickled by this process, just above
 
     def get(self, request, *args, **kwargs):
         language = get_language()
@@ -262,6 +257,7 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
 class SessionDetailView(AvailableObjectMixin, DetailView):
     template_name = "committees/session_detail.html"
     context_object_name = "session"
+    kept_by = ("slug", "number")
 
     # The lists the page shows besides the row (reverse relations of Session).
     RELATIONS = ("phases", "reports_approved", "elections", "delegations")
@@ -347,6 +343,7 @@ class PersonDetailView(AvailableObjectMixin, DetailView):
     model = Person
     template_name = "committees/person_detail.html"
     context_object_name = "person"
+    kept_by = ("pk",)
 
     def get_object(self, queryset=None):
         try:

@@ -179,8 +179,9 @@ def page_cache_key(request, host: str | None = None) -> str:
         f"{request.scheme}://{host or request.get_host()}{request.path}"
         f"?{normalised_query(request.META.get('QUERY_STRING', ''))}"
     )
-    # "v2": entries hold the headers as Django keeps them; another release never reads them.
-    return "page:v2:" + hashlib.sha256(f"{address}|{language}|{variant}".encode()).hexdigest()
+    # "v3": entries hold the headers as Django keeps them, and when they expire; another
+    # release never reads them.
+    return "page:v3:" + hashlib.sha256(f"{address}|{language}|{variant}".encode()).hexdigest()
 
 
 def _unprefixed(path: str) -> str:
@@ -249,25 +250,40 @@ def _freeze(version: int, response) -> tuple:
         for lower, (name, value) in response.headers._store.items()
         if lower not in {"set-cookie", STATUS_HEADER.lower()}
     }
-    return (version, response.status_code, response.content, headers)
+    expires = time.time() + settings.FCS_PAGE_CACHE_SECONDS
+    return (version, response.status_code, response.content, headers, expires)
 
 
 def _thaw(frozen) -> HttpResponse:
-    _version, status, content, headers = frozen
+    _version, status, content, headers, _expires = frozen
     response = HttpResponse(content, status=status)
     response.headers._store = dict(headers)
     response[STATUS_HEADER] = "hit"
     return response
 
 
-# Each worker also holds the pages it serves most, for the content version: a hit then
-# reads only the version from the shared cache, not the page (tens of kilobytes).
+# Each worker also holds the pages it serves most, for the content version and no longer
+# than the shared copy lives (a page can change with the date alone): a hit then reads
+# only the version from the shared cache, not the page (tens of kilobytes).
 HOT_PAGES = VersionMemo(size=256)
 HOT_PAGE_BYTES = 128 * 1024
 
 
+def hold(key: str, frozen: tuple) -> None:
+    if len(frozen[2]) <= HOT_PAGE_BYTES:
+        HOT_PAGES.set_many(frozen[0], {key: frozen})
+
+
+def held(key: str):
+    """The page this worker holds under `key` if it has not expired (whatever its version)."""
+    entry = HOT_PAGES.kept(key)
+    return entry[1] if entry is not None and entry[1][4] > time.time() else None
+
+
 class PageCacheMiddleware:
-    """Serves anonymous GET and HEAD requests from the shared cache.
+    """Serves anonymous GET and HEAD requests from the shared cache, and from the pages
+    this worker holds (`HOT_PAGES`: only while the content version and the shared copy's
+    lifetime last).
 
     Place it first (after only the middleware that sets `request.accessibility`): a hit
     then skips everything else, and is stored with the headers the rest gave it. It sets
@@ -292,17 +308,16 @@ class PageCacheMiddleware:
             and not (settings.FCS_BENCH_ENDPOINTS and request.META.get(BENCH_BYPASS_HEADER))
         ):
             key = page_cache_key(request, host)
-            hot = HOT_PAGES.kept(key)
-            if hot is not None:
+            frozen = held(key)
+            if frozen is not None:
                 # This worker holds the page: the version alone says whether it is current.
                 version = content_version()
-                if version is not None and hot[0] == version:
-                    return _thaw(hot[1])
+                if version is not None and frozen[0] == version:
+                    return _thaw(frozen)
             # One round trip: the version, and the page if this URL was cached.
             version, frozen = content_version(also=key)
             if frozen is not None and version is not None and frozen[0] == version:
-                if len(frozen[2]) <= HOT_PAGE_BYTES:
-                    HOT_PAGES.set_many(version, {key: frozen})
+                hold(key, frozen)
                 return _thaw(frozen)
         else:
             version = content_version()
@@ -312,7 +327,9 @@ class PageCacheMiddleware:
             patch_cache_control(response, public=True, max_age=settings.FCS_PAGE_CACHE_MAX_AGE)
             patch_vary_headers(response, ("Cookie",))
             if key is not None and version is not None and request.method == "GET":
-                cache.set(key, _freeze(version, response), settings.FCS_PAGE_CACHE_SECONDS)
+                frozen = _freeze(version, response)
+                cache.set(key, frozen, settings.FCS_PAGE_CACHE_SECONDS)
+                hold(key, frozen)
                 response[STATUS_HEADER] = "miss"
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)

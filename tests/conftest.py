@@ -58,6 +58,12 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def no_page_cache(settings):
+    """Pages are made for every request (the content version is still read)."""
+    settings.FCS_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_superuser(
         "editor", "editor@example.test", "correct-horse-battery-staple"

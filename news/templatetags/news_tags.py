@@ -35,10 +35,11 @@ def card_articles():
 def article_cards(context, articles, heading_level=2):
     """The list items of `articles`, each card rendered once per content version.
 
-    The cards of a list come from the cache in one round trip; the articles whose card
-    is missing are loaded in one query (`articles` need only their ids). Any change to
-    published content (a new content version) renders every card afresh. Without a
-    version (no page cache middleware) every card is loaded and rendered.
+    The cards of a list come from this worker's memory (`CARDS`), else from the shared
+    cache in one round trip; the articles whose card is missing are loaded in one query
+    (`articles` need only their ids). Any change to published content (a new content
+    version) renders every card afresh. Without a version (no page cache middleware)
+    every card is loaded and rendered.
     """
     request = context.get("request")
     version = getattr(request, "content_version", None)
@@ -46,11 +47,17 @@ def article_cards(context, articles, heading_level=2):
     articles = [(item, item) if isinstance(item, int) else (item.pk, item) for item in articles]
     language = get_language()
     keys = [f"card:{version}:{language}:{heading_level}:{pk}" for pk, _item in articles]
-    found = CARDS.get_many(version, keys)
+    # The worker keeps its copy without the version in the key (VersionMemo checks it), so
+    # the cards of an older version are replaced rather than left to fill the memo.
+    local = {
+        key: (language, heading_level, pk) for key, (pk, _item) in zip(keys, articles, strict=True)
+    }
+    kept = CARDS.get_many(version, local.values())
+    found = {key: kept[local[key]] for key in keys if local[key] in kept}
     shared = [key for key in keys if key not in found] if version is not None else []
     if shared:
         from_cache = cache.get_many(shared)
-        CARDS.set_many(version, from_cache)
+        CARDS.set_many(version, {local[key]: html for key, html in from_cache.items()})
         found.update(from_cache)
     # Those given as ids (or rows of ids) whose card is missing are loaded.
     missing = [
@@ -72,7 +79,7 @@ def article_cards(context, articles, heading_level=2):
         parts.append(f"<li>{html}</li>")
     if rendered and version is not None:
         cache.set_many(rendered, settings.FCS_NEWS_LIST_CACHE_SECONDS)
-        CARDS.set_many(version, rendered)
+        CARDS.set_many(version, {local[key]: html for key, html in rendered.items()})
     return mark_safe("".join(parts))
 
 

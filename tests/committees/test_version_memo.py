@@ -65,3 +65,25 @@ def test_many_at_once_only_for_their_version():
     assert memo.get_many(2, ["x", "y"]) == {}
     memo.set_many(2, {"x": 10})
     assert memo.get_many(2, ["x", "y"]) == {"x": 10}
+
+
+def test_pickled_values_are_a_fresh_copy_each_time_and_large_ones_are_not_kept():
+    memo = VersionMemo()
+    build, calls = counting({"rows": [1, 2]})
+    first = memo.get_pickled(1, "page", build)
+    first["rows"].append(3)  # one request changes its copy
+    assert memo.get_pickled(1, "page", build) == {"rows": [1, 2]}
+    assert len(calls) == 1
+    big, big_calls = counting("x" * 1000)
+    assert memo.get_pickled(1, "big", big, max_bytes=100) == "x" * 1000
+    assert memo.get_pickled(1, "big", big, max_bytes=100) == "x" * 1000
+    assert len(big_calls) == 2  # built each time, never kept
+    assert "big" not in memo.entries
+
+
+def test_a_kept_entry_used_again_is_the_last_to_go():
+    memo = VersionMemo(size=2)
+    memo.set_many(1, {"a": 1, "b": 2})
+    assert memo.kept("a") == (1, 1)  # whatever the version: the caller checks it
+    memo.set_many(1, {"c": 3})
+    assert list(memo.entries) == ["a", "c"]

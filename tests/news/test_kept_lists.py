@@ -11,12 +11,8 @@ from django.utils import timezone, translation
 from news import services
 from tests.factories import ArticleFactory, RubricFactory, TopicFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    settings.FCS_PAGE_CACHE_SECONDS = 0  # every page is made: only the kept data helps
+# Every page is made: only what the worker keeps helps.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 @pytest.fixture
@@ -36,6 +32,7 @@ def urls_of(rubric, topic):
 def page(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
+    assert "X-Page-Cache" not in response  # made for this request
     return response.content.decode()
 
 

@@ -349,3 +349,20 @@ def test_large_pages_are_not_held_by_the_worker(client, monkeypatch):
     ArticleFactory()
     assert twice(client, "/en/news/")[1][STATUS] == "hit"  # from the shared cache
     assert not page_cache.HOT_PAGES.entries
+
+
+def test_a_held_page_lives_no_longer_than_the_shared_copy(client):
+    """A page can change with the date alone (a body's sessions move to the past): the
+    worker's copy goes when the shared one would."""
+    from tests.factories import BodyFactory, SessionFactory
+
+    body = BodyFactory(slug="council")
+    today = timezone.localdate()
+    SessionFactory(body=body, number=7, start_date=today, end_date=today + timedelta(days=1))
+    _first, second = twice(client, "/en/committees/council/")
+    assert second[STATUS] == "hit"
+    assert "No sessions are planned." not in second.content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        later = client.get("/en/committees/council/")
+    assert later[STATUS] == "miss"
+    assert "No sessions are planned." in later.content.decode()
