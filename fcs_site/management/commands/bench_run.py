@@ -84,7 +84,9 @@ class Command(BaseCommand):
             f"{summary['load_average_after'][0]:.2f} after, on {summary['cpu_count']} CPUs."
         )
         self.stdout.write(
-            "queries = first request after a content change / next request; ×bare and "
+            "uncached = the page cache bypassed: the page is made for each request, from "
+            "what each worker keeps for the content version (README, Caching); queries = "
+            "first request after a content change / next request; ×bare and "
             "×static = requests per second as a share of each limit measured just before "
             "(median over the rounds); RSS = the workers' peak resident memory so far."
         )
