@@ -59,6 +59,12 @@ def row_saved(instance, *, using: str) -> None:
         import_string(hook)(instance, using=using)
 
 
+def version_of(request):
+    """The content version the page cache middleware read for `request` (None without it,
+    or when the cache is unreachable: then nothing is kept)."""
+    return getattr(request, "content_version", None)
+
+
 class VersionMemo:
     """Data that many pages share (the ids of a list, a rubric, a list of choices), kept
     in this process for one content version: no round trip to read it, and fresh at once

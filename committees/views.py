@@ -16,7 +16,7 @@ from .columns import (
     narrow,
     relation_exists,
 )
-from .content import VersionMemo
+from .content import VersionMemo, version_of
 from .models import (
     Body,
     Delegation,
@@ -51,6 +51,7 @@ class AvailableObjectMixin:
     # The address parts that name the object: its rows are kept under them (a stale slug
     # in a person's address is not one: it is redirected).
     kept_by: tuple[str, ...] = ("slug",)
+    memo = PAGES
 
     def page_data(self, obj, language: str) -> dict:
         """What the page shows besides the object, read from the database: kept by each
@@ -66,13 +67,18 @@ class AvailableObjectMixin:
     def load(self, language: str) -> tuple:
         """`read()`, kept by this worker for the content version (see `PAGES`)."""
         key = (type(self), *(self.kwargs[name] for name in self.kept_by), language)
-        return PAGES.get_pickled(
-            getattr(self.request, "content_version", None), key, lambda: self.read(language)
-        )
+        return self.memo.get_pickled(version_of(self.request), key, lambda: self.read(language))
+
+    def refusal(self, obj):
+        """A response that stands for the page whatever the language (None: the page)."""
+        return None
 
     def get(self, request, *args, **kwargs):
         language = get_language()
         self.object, self.data = self.load(language)
+        refused = self.refusal(self.object)
+        if refused is not None:
+            return refused
         alternates = {
             code: self.object.get_absolute_url(code) for code in self.object.available_languages()
         }
@@ -80,7 +86,11 @@ class AvailableObjectMixin:
             return TemplateResponse(
                 request,
                 self.unavailable_template,
-                {"object": self.object, "alternates": alternates},
+                {
+                    "object": self.object,
+                    self.get_context_object_name(self.object): self.object,
+                    "alternates": alternates,
+                },
                 status=404,
             )
         canonical = alternates[language]
@@ -140,7 +150,7 @@ def body_directory(request):
     them as (body id, id of the body it reports to) pairs, kept in the cache for the
     content version: every body's page shares them. Two queries when not cached; None
     without a content version (no page cache middleware)."""
-    version = getattr(request, "content_version", None)
+    version = version_of(request)
     if version is None:
         return None
     key = f"committees:directory:{version}"

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from committees.content import VersionMemo
+from committees.content import VersionMemo, version_of
 from committees.models import Body
 from news.models import Rubric
 
@@ -268,7 +268,7 @@ def search_view(request):
         # The box shows the query as searched: cut, without control characters.
         data = request.GET.copy()
         data["q"] = clean_query(data.get("q", ""))
-    form = SearchForm(data, language=language, version=getattr(request, "content_version", None))
+    form = SearchForm(data, language=language, version=version_of(request))
     context = {
         "form": form,
         "page_obj": None,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,8 +21,9 @@ from committees.columns import (
     narrow,
     relation_exists,
 )
-from committees.content import VersionMemo
+from committees.content import VersionMemo, version_of
 from committees.models import Body, Person, Session
+from committees.views import AvailableObjectMixin
 
 from . import services, workflow
 from .models import Article, ArticlePhoto, Rubric, Topic
@@ -38,7 +39,7 @@ class PublicArticlesMixin:
         return Article.objects.public(get_language()).only("pk")
 
     def content_version(self):
-        return getattr(self.request, "content_version", None)
+        return version_of(self.request)
 
 
 # Each worker keeps, for the content version, what list pages read besides their pages
@@ -145,9 +146,14 @@ def known_empty(obj, relation: str) -> None:
 ARTICLES = VersionMemo(size=256)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(AvailableObjectMixin, DetailView):
+    """An article in the page's language; withdrawn "gone" articles answer 410."""
+
     template_name = "news/article_detail.html"
+    unavailable_template = "news/article_unavailable.html"
     context_object_name = "article"
+    kept_by = ("pk",)
+    memo = ARTICLES
 
     # The relations the page shows besides the row: most articles have no gallery and few
     # links, so the row says which of them have any, and only those are read.
@@ -204,52 +210,25 @@ class ArticleDetailView(DetailView):
         if photos:
             prefetch_related_objects(photos, "renditions")
 
-    def read(self, language):
-        """The article, with everything its page shows when it is shown in `language`."""
-        article = self.get_object()
-        if not self.is_gone(article) and article.is_available_in(language):
+    def page_data(self, article, language):
+        """Everything the page shows besides the row, read into the article itself."""
+        if not self.is_gone(article):
             self.prefetch_for_page(article, language)
-        return article
+        return {}
 
     @staticmethod
     def is_gone(article) -> bool:
         return article.is_withdrawn() and article.withdrawal_mode == Article.WithdrawalMode.GONE
 
-    def load(self, language):
-        """`read()`, kept by this worker for the content version: each request unpickles a
-        copy of its own (a third of a millisecond; the queries cost ten times as much)."""
-        return ARTICLES.get_pickled(
-            getattr(self.request, "content_version", None),
-            (self.kwargs[self.pk_url_kwarg], language),
-            lambda: self.read(language),
-        )
-
-    def get(self, request, *args, **kwargs):
-        language = get_language()
-        self.object = article = self.load(language)
+    def refusal(self, article):
         if self.is_gone(article):
             return TemplateResponse(
-                request,
+                self.request,
                 "news/article_gone.html",
                 {"withdrawn_at": article.withdrawn_at},
                 status=410,
             )
-        alternates = {
-            code: article.get_absolute_url(code) for code in article.available_languages()
-        }
-        if language not in alternates:
-            return TemplateResponse(
-                request,
-                "news/article_unavailable.html",
-                {"article": article, "alternates": alternates},
-                status=404,
-            )
-        canonical = alternates[language]
-        if request.path != canonical:
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
-        context = self.get_context_data(object=article, alternates=alternates)
-        return self.render_to_response(context)
+        return None
 
     def get_object(self, queryset=None):
         try:

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from committees.content import VersionMemo
+from committees.content import VersionMemo, version_of
 from news.models import Article, language_codes
 
 register = template.Library()
@@ -41,8 +41,7 @@ def article_cards(context, articles, heading_level=2):
     version) renders every card afresh. Without a version (no page cache middleware)
     every card is loaded and rendered.
     """
-    request = context.get("request")
-    version = getattr(request, "content_version", None)
+    version = version_of(context.get("request"))
     # Articles may be given as ids, as rows with only their ids, or as card rows.
     articles = [(item, item) if isinstance(item, int) else (item.pk, item) for item in articles]
     language = get_language()
@@ -120,8 +119,7 @@ def articles_about(context, obj, limit=10):
     about = ABOUT.get(kind)
     if about is None or obj.pk is None:
         return []
-    request = context.get("request")
-    version = getattr(request, "content_version", None)
+    version = version_of(context.get("request"))
     key = (kind, obj.pk, get_language(), limit)
     kept = ABOUT_IDS.get_many(version, [key])
     if key in kept:

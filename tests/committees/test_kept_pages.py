@@ -154,3 +154,17 @@ def test_a_stale_address_still_redirects(client, linked):
     response = client.get(f"/en/news/{article.pk}-an-old-slug/")
     assert response.status_code == 301
     assert response["Location"] == article.get_absolute_url("en")
+
+
+def test_a_renamed_body_shows_at_once_in_both_languages(client, linked):
+    article, body, _session = linked
+    russian = article.get_absolute_url("ru")
+    english = article.get_absolute_url("en")
+    html(client, russian)
+    html(client, english)
+    body.name_ru = "Комитет по правоприменению (новое название)"
+    body.name_en = "Enforcement Committee (new name)"
+    body.save()
+    assert "Комитет по правоприменению (новое название)" in html(client, russian)
+    assert "Enforcement Committee (new name)" in html(client, english)
+    assert "(новое название)" in html(client, f"/ru/committees/{body.slug}/")

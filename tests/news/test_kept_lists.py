@@ -110,3 +110,21 @@ def test_an_unknown_slug_is_404_every_time(client, subjects):
     for _ in range(2):
         assert client.get("/en/news/rubrics/no-such-rubric/").status_code == 404
         assert client.get("/en/news/topics/no-such-topic/").status_code == 404
+
+
+def test_each_language_keeps_its_own_lists(client, subjects):
+    rubric, topic, _article = subjects
+    russian_only = ArticleFactory(rubric=rubric, russian_only=True, title_ru="Только по-русски")
+    russian_only.topics.add(topic)
+    with translation.override("ru"):
+        russian = ["/ru/", "/ru/news/", rubric.get_absolute_url(), topic.get_absolute_url()]
+    for _ in range(2):  # made, then from what the worker kept
+        for url in urls_of(rubric, topic):
+            assert "Только по-русски" not in page(client, url), url
+        for url in russian:
+            assert "Только по-русски" in page(client, url), url
+
+    rubric.name_ru = "Содействие торговле"
+    rubric.save()
+    assert "<h1>Содействие торговле</h1>" in page(client, russian[2])
+    assert "<h1>Trade facilitation</h1>" in page(client, urls_of(rubric, topic)[2])
