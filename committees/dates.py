@@ -1,7 +1,9 @@
 """Dates as each language writes them: partial dates (1983, March 1983) and ranges."""
 
 from datetime import date
+from functools import lru_cache
 
+from django.core.signals import setting_changed
 from django.utils import dateformat, translation
 from django.utils.dates import MONTHS
 
@@ -16,7 +18,12 @@ def _language(language: str | None) -> str:
 
 def format_day(value: date, language: str | None = None) -> str:
     """26 January 1953, «26 января 1953 г.»."""
-    language = _language(language)
+    return _format_day(value, _language(language))
+
+
+# Dates written once per worker: a body page writes a dozen, each in a language override.
+@lru_cache(maxsize=4096)
+def _format_day(value: date, language: str) -> str:
     with translation.override(language):
         if language == "ru":
             return dateformat.format(value, "j E Y") + " г."
@@ -42,7 +49,11 @@ def format_partial_date(value: date | None, precision: str, language: str | None
 
 def format_date_range(start: date, end: date | None, language: str | None = None) -> str:
     """22–26 March 2021, 28 March – 1 April 2022, «22–26 марта 2021 г.»."""
-    language = _language(language)
+    return _format_date_range(start, end, _language(language))
+
+
+@lru_cache(maxsize=4096)
+def _format_date_range(start: date, end: date | None, language: str) -> str:
     if end is None or end == start:
         return format_day(start, language)
     if start.year != end.year:
@@ -55,3 +66,13 @@ def format_date_range(start: date, end: date | None, language: str | None = None
             first = dateformat.format(start, "j E" if language == "ru" else "j F")
             separator = " – "
     return f"{first}{separator}{format_day(end, language)}"
+
+
+def forget_formats(**_kwargs) -> None:
+    """Month names and formats come from the settings (LANGUAGES, formats): tests change
+    them."""
+    _format_day.cache_clear()
+    _format_date_range.cache_clear()
+
+
+setting_changed.connect(forget_formats, weak=False)

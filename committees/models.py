@@ -20,6 +20,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from . import dates, ordinals
+from .addresses import reverse_in
 from .content import ContentQuerySet, PublicContent
 
 # Words that follow /committees/ in addresses and therefore cannot be a body's slug.
@@ -185,12 +186,10 @@ class Body(PublicContent, TranslatedAvailability, models.Model):
         return self.first_filled("name") or self.slug
 
     def get_absolute_url(self, language: str | None = None) -> str:
-        with translation.override(language or translation.get_language()):
-            return reverse("committees:body_detail", kwargs={"slug": self.slug})
+        return reverse_in("committees:body_detail", language, slug=self.slug)
 
     def get_calendar_url(self, language: str | None = None) -> str:
-        with translation.override(language or translation.get_language()):
-            return reverse("committees:body_calendar", kwargs={"slug": self.slug})
+        return reverse_in("committees:body_calendar", language, slug=self.slug)
 
     def clean(self):
         super().clean()
@@ -394,11 +393,9 @@ class Session(PublicContent, models.Model):
     def get_absolute_url(self, language: str | None = None) -> str:
         if self.parent_id:
             return self.parent.get_absolute_url(language) + f"#phase-{self.pk}"
-        with translation.override(language or translation.get_language()):
-            return reverse(
-                "committees:session_detail",
-                kwargs={"slug": self.body.slug, "number": self.number},
-            )
+        return reverse_in(
+            "committees:session_detail", language, slug=self.body.slug, number=self.number
+        )
 
     def available_languages(self) -> list[str]:
         return self.body.available_languages()
@@ -601,10 +598,9 @@ class Person(PublicContent, TranslatedAvailability, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self, language: str | None = None) -> str:
-        with translation.override(language or translation.get_language()):
-            return reverse(
-                "committees:person_detail", kwargs={"pk": self.pk, "slug": self.slug or "person"}
-            )
+        return reverse_in(
+            "committees:person_detail", language, pk=self.pk, slug=self.slug or "person"
+        )
 
     def clean(self):
         super().clean()

@@ -24,7 +24,8 @@ def site(request):
         return dict(page_alternates(request.get_full_path()))
 
     return {
-        "site_name": settings.FCS_SITE_NAME,
+        # Translated once here rather than at each of the places a page shows it.
+        "site_name": str(settings.FCS_SITE_NAME),
         # Lazy: the header that shows them is rendered once per worker and language.
         "service_links": SimpleLazyObject(
             lambda: [(label, resolve_link(url)) for label, url in settings.FCS_SERVICE_LINKS]

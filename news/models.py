@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from committees.addresses import reverse_in
 from committees.content import ContentQuerySet, PublicContent
 
 from . import images, lookups, search_index  # noqa: F401  (lookups: __filled)
@@ -40,7 +41,7 @@ class Rubric(PublicContent, models.Model):
         return self.name or self.slug
 
     def get_absolute_url(self) -> str:
-        return reverse("news:rubric", kwargs={"slug": self.slug})
+        return reverse_in("news:rubric", slug=self.slug)
 
 
 class Topic(PublicContent, models.Model):
@@ -60,7 +61,7 @@ class Topic(PublicContent, models.Model):
         return self.name or self.slug
 
     def get_absolute_url(self) -> str:
-        return reverse("news:topic", kwargs={"slug": self.slug})
+        return reverse_in("news:topic", slug=self.slug)
 
 
 class ArticleQuerySet(ContentQuerySet):
@@ -414,13 +415,12 @@ class Article(PublicContent, models.Model):
     def get_absolute_url(self, language: str | None = None) -> str:
         language = language or translation.get_language()
         slug = getattr(self, f"slug_{language}", "") or ""
-        with translation.override(language):
-            if slug:
-                try:
-                    return reverse("news:article_detail", kwargs={"pk": self.pk, "slug": slug})
-                except NoReverseMatch:
-                    pass
-            return reverse("news:article_detail_noslug", kwargs={"pk": self.pk})
+        if slug:
+            try:
+                return reverse_in("news:article_detail", language, pk=self.pk, slug=slug)
+            except NoReverseMatch:
+                pass
+        return reverse_in("news:article_detail_noslug", language, pk=self.pk)
 
     def clean(self):
         super().clean()
