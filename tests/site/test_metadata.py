@@ -220,3 +220,21 @@ def test_every_page_of_the_public_pages_list_carries_its_metadata(client, langua
         }
         # The public site is built in both languages: each page names its other version.
         assert {language, other} <= hreflangs, (url, hreflangs)
+
+
+def test_kept_head_lines_follow_the_host_and_scheme(client, article, settings):
+    """The head's language links and og:url are written once per worker and kept: a second
+    host, or the same one over HTTPS, still gets addresses of its own."""
+    settings.ALLOWED_HOSTS = ["testserver", "press.example"]
+    url = article.get_absolute_url("en")
+    for host, secure in [("testserver", False), ("press.example", False), ("press.example", True)]:
+        response = client.get(url, HTTP_HOST=host, secure=secure)
+        parser = HeadParser()
+        parser.feed(response.content.decode())
+        origin = f"{'https' if secure else 'http'}://{host}"
+        assert parser.meta["og:url"] == [origin + url]
+        hreflang = {link["hreflang"]: link["href"] for link in parser.links if link.get("hreflang")}
+        assert hreflang == {
+            "ru": origin + article.get_absolute_url("ru"),
+            "en": origin + url,
+        }
