@@ -12,6 +12,9 @@ def resolve_link(target: str) -> str:
     return reverse(target)
 
 
+KEPT_PATH_CHARS = 512
+
+
 @functools.lru_cache(maxsize=4096)
 def page_alternates(path: str) -> dict[str, str]:
     """The address of the page at `path` in every language (resolving and reversing is
@@ -21,7 +24,12 @@ def page_alternates(path: str) -> dict[str, str]:
 
 def site(request):
     def default_alternates():
-        return dict(page_alternates(request.get_full_path()))
+        path = request.get_full_path()
+        # The visitor chooses the address: a long one (a query string may have 32 KB) is
+        # not kept, so that such requests cannot fill the worker's memory.
+        if len(path) > KEPT_PATH_CHARS:
+            return page_alternates.__wrapped__(path)
+        return dict(page_alternates(path))
 
     return {
         # Translated once here rather than at each of the places a page shows it.

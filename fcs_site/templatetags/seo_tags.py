@@ -25,6 +25,9 @@ def og_locale(code: str) -> str:
 # Graph site lines, the feed links) depend only on the values in their keys: each worker
 # writes them once for each. A tenth of a millisecond a page, as template nodes.
 HEAD_PARTS = 4096
+# Only lines for addresses up to this long are kept: a visitor chooses the address (a
+# 404 page has these lines too), and must not be able to fill a worker's memory.
+KEPT_ADDRESS_CHARS = 512
 
 
 def _origin(request) -> str:
@@ -34,6 +37,21 @@ def _origin(request) -> str:
 def _plain(path: str) -> bool:
     """A path that request.build_absolute_uri() just puts after the origin."""
     return path.startswith("/") and not path.startswith("//") and "/." not in path
+
+
+def _kept(function, *args):
+    """`function(*args)`, kept when every address in `args` is short enough."""
+    if all(len(arg) <= KEPT_ADDRESS_CHARS for arg in _strings(args)):
+        return function(*args)
+    return function.__wrapped__(*args)
+
+
+def _strings(values):
+    for value in values:
+        if isinstance(value, tuple):
+            yield from _strings(value)
+        else:
+            yield value
 
 
 ALTERNATE_LINK = '\n  <link rel="alternate" hreflang="{}" href="{}">'
@@ -55,7 +73,7 @@ def alternate_links(context):
         return ""
     items = tuple(alternates.items())
     if all(_plain(url) for _code, url in items):
-        return _alternate_links(_origin(request), items)
+        return _kept(_alternate_links, _origin(request), items)
     return format_html_join(
         "", ALTERNATE_LINK, ((code, request.build_absolute_uri(url)) for code, url in items)
     )
@@ -88,7 +106,7 @@ def open_graph_site(context):
         url = iri_to_uri(_origin(request) + request.path)
     else:
         url = request.build_absolute_uri(request.path)
-    return _open_graph_site(url, str(context.get("site_name", "")), language, others)
+    return _kept(_open_graph_site, url, str(context.get("site_name", "")), language, others)
 
 
 @lru_cache(maxsize=HEAD_PARTS)

@@ -90,3 +90,18 @@ def test_kept_dates_are_written_in_the_language_asked():
     # The same dates asked again in the other language are not the kept English ones.
     assert dates.format_date_range(day, date(2026, 4, 1), "en") == "22 March – 1 April 2026"
     assert dates.format_date_range(day, date(2026, 4, 1), "ru") == "22 марта – 1 апреля 2026 г."
+
+
+def test_a_request_of_its_own_url_configuration_gets_its_own_addresses():
+    """A middleware may set `request.urlconf`: addresses made under it are kept apart."""
+    from django.urls import set_urlconf
+
+    plain = reverse_in("committees:body_detail", "en", slug="council")
+    set_urlconf(__name__)
+    try:
+        assert reverse_in("x", "en", slug="council") == "/elsewhere/council/"
+        with pytest.raises(NoReverseMatch):
+            reverse_in("committees:body_detail", "en", slug="council")
+    finally:
+        set_urlconf(None)
+    assert reverse_in("committees:body_detail", "en", slug="council") == plain

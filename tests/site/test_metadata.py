@@ -238,3 +238,23 @@ def test_kept_head_lines_follow_the_host_and_scheme(client, article, settings):
             "ru": origin + article.get_absolute_url("ru"),
             "en": origin + url,
         }
+
+
+def test_head_lines_of_long_addresses_are_made_but_not_kept(client):
+    """A visitor chooses the address (a 404 page has these lines too): a long one is
+    answered in full, and each worker keeps nothing of it."""
+    from fcs_site.context_processors import page_alternates
+    from fcs_site.templatetags import seo_tags
+
+    kept = (page_alternates, seo_tags._alternate_links, seo_tags._open_graph_site)
+    client.get("/en/?q=short")
+    sizes = [function.cache_info().currsize for function in kept]
+    url = "/en/?q=" + "x" * 2000
+    response = client.get(url)
+    parser = HeadParser()
+    parser.feed(response.content.decode())
+    hreflang = {link["hreflang"]: link["href"] for link in parser.links if link.get("hreflang")}
+    assert hreflang == {"ru": "http://testserver/ru/" + url[4:], "en": "http://testserver" + url}
+    assert parser.meta["og:url"] == ["http://testserver/en/"]
+    assert client.get(f"/en/{'y' * 600}/").status_code == 404
+    assert [function.cache_info().currsize for function in kept] == sizes
