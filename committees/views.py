@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from . import calendar
@@ -396,6 +397,7 @@ def _calendar_response(sessions, name: str, request) -> HttpResponse:
     return response
 
 
+@require_safe
 def sessions_calendar(request):
     sessions = (
         Session.objects.available_in(get_language())
@@ -405,6 +407,7 @@ def sessions_calendar(request):
     return _calendar_response(sessions, gettext("Sessions of the WCO bodies"), request)
 
 
+@require_safe
 def body_sessions_calendar(request, slug):
     body = get_object_or_404(Body.objects.available_in(get_language()), slug=slug)
     sessions = (

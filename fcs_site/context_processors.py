@@ -15,16 +15,25 @@ def resolve_link(target: str) -> str:
 KEPT_PATH_CHARS = 512
 
 
+def site_path(path: str) -> str:
+    """`path` as an address on this site. A path sent with leading slashes (`//evil.example/…`,
+    `//[`) would otherwise read as another host when made absolute, or not parse at all."""
+    return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
 @functools.lru_cache(maxsize=4096)
 def page_alternates(path: str) -> dict[str, str]:
     """The address of the page at `path` in every language (resolving and reversing is
     costly next to the rest of a page, and the answer only depends on the path)."""
-    return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    try:
+        return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    except ValueError:  # an address urlsplit cannot read: the page in its own language only
+        return {code: path for code, _name in settings.LANGUAGES}
 
 
 def site(request):
     def default_alternates():
-        path = request.get_full_path()
+        path = site_path(request.get_full_path())
         # The visitor chooses the address: a long one (a query string may have 32 KB) is
         # not kept, so that such requests cannot fill the worker's memory.
         if len(path) > KEPT_PATH_CHARS:

@@ -23,6 +23,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from committees.models import Body
 from news.models import Article, Rubric, Topic
@@ -213,6 +214,7 @@ def body_in_genitive(body) -> str:
 def feed_view(feed_class):
     feeds = {feed_format: feed_class(feed_format) for feed_format in FORMATS}
 
+    @require_safe
     @versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
     def view(request, fmt, **kwargs):
         if fmt not in feeds:
@@ -261,6 +263,7 @@ def page_feeds(context) -> list[dict]:
     return links
 
 
+@require_safe
 def feed_index(request):
     language_field = f"name_{get_language()}__gt"
     sections = [

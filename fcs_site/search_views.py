@@ -9,6 +9,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from committees.content import VersionMemo, version_of
 from committees.models import Body
@@ -261,6 +262,7 @@ def page_number(request) -> int:
     return int(raw)
 
 
+@require_safe
 def search_view(request):
     language = get_language()
     data = None

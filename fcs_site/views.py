@@ -73,6 +73,8 @@ def serve_media(request, path):
         response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     except SuspiciousFileOperation as exc:  # a path leading out of MEDIA_ROOT
         raise Http404 from exc
+    except OSError as exc:  # a name the file system refuses (too long, say)
+        raise Http404 from exc
     response["X-Content-Type-Options"] = "nosniff"
     # Should a file ever be opened as a document, it may run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 
 from fcs_site import structured_data
+from fcs_site.context_processors import site_path
 from fcs_site.feeds import page_feeds
 
 register = template.Library()
@@ -100,12 +101,13 @@ def open_graph_site(context):
     language = get_language()
     alternates = context.get("alternates") or {}
     others = tuple(code for code in alternates if code != language) if len(alternates) > 1 else ()
+    path = site_path(request.path) if request is not None else ""
     if request is None:
         url = ""
-    elif _plain(request.path):
-        url = iri_to_uri(_origin(request) + request.path)
+    elif _plain(path):
+        url = iri_to_uri(_origin(request) + path)
     else:
-        url = request.build_absolute_uri(request.path)
+        url = request.build_absolute_uri(path)
     return _kept(_open_graph_site, url, str(context.get("site_name", "")), language, others)
 
 

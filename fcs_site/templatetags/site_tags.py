@@ -7,6 +7,8 @@ from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
+from fcs_site.context_processors import site_path
+
 register = template.Library()
 
 NATIVE_NAMES = {"ru": "Русский", "en": "English"}
@@ -52,7 +54,7 @@ def absolute_url(context, path):
     request = context.get("request")
     if request is None:
         return path
-    return request.build_absolute_uri(path)
+    return request.build_absolute_uri(site_path(path))
 
 
 # The page chrome (header, footer, the accessibility panel) is the same on every page for

@@ -521,3 +521,52 @@ def test_a_200_megabyte_body_streamed_to_a_real_server_is_cut_short(live_server,
         assert response.status == 413, (path, body[:3000])
         assert sent <= 4 * len(chunk)
     client.assert_clean()
+
+
+# --- Found by a later hunt: paths with leading slashes, long media names, other methods ----
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["//[", "//[x/", "//[::1/ru/news/", "//evil.example/ru/news/", "///ru/news/"]
+)
+def test_paths_with_leading_slashes_answer_404_with_links_on_this_site(hostile, path):
+    """`GET //%5B` (the path `//[` once decoded) used to make the 404 page itself fail: its
+    canonical and language links read the path as a host. `//evil.example/…` gave a
+    canonical link to that host. (The test client would read `//…` in the address as a
+    host itself: the decoded path is given as the server passes it.)"""
+    response = hostile.send("get", "/", PATH_INFO=path)
+    assert response.status_code == 404
+    html = body_of(response).decode()
+    links = re.findall(r'<link rel="(?:canonical|alternate" hreflang="[^"]+)" href="([^"]+)"', html)
+    links += re.findall(r'<meta property="og:url" content="([^"]+)"', html)
+    assert links and all(link.startswith("http://testserver/") for link in links), links
+
+
+@pytest.mark.django_db
+def test_media_names_the_file_system_refuses_are_404(hostile, settings, tmp_path):
+    settings.FCS_SERVE_MEDIA = True
+    settings.MEDIA_ROOT = tmp_path
+    for path in ("/media/" + "a" * 5000, "/media/" + "a/" * 2100, "/media/" + "b" * 300 + "/x.jpg"):
+        assert hostile.send("get", path).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["trace", "options", "put", "delete"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ru/search/?q=x",
+        "/ru/feeds/news.rss",
+        "/ru/feeds/",
+        "/ru/committees/sessions.ics",
+        "/ru/committees/council/sessions.ics",
+    ],
+)
+def test_get_only_pages_refuse_other_methods(hostile, method, path):
+    from tests.factories import BodyFactory
+
+    BodyFactory(slug="council")
+    response = hostile.send(method, path)
+    assert response.status_code == 405
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
