@@ -225,6 +225,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
+# The migrations that give the editorial groups their permissions.
+ROLE_MIGRATIONS = [
+    "news.migrations.0006_editorial_roles",
+    "news.migrations.0009_photo_permissions_for_roles",
+    "committees.migrations.0005_registry_permissions_for_roles",
+]
+
+
 def role_group(name: str):
     """The role's group, as its migration made it; made again if a transactional test's
     flush removed it (the flush keeps permissions, not groups)."""
@@ -234,9 +242,13 @@ def role_group(name: str):
 
     group = Group.objects.filter(name=name).first()
     if group is None:
-        roles = importlib.import_module("news.migrations.0006_editorial_roles").ROLES
         group = Group.objects.create(name=name)
-        for code in roles[name]:
+        codes = [
+            code
+            for module in ROLE_MIGRATIONS
+            for code in importlib.import_module(module).ROLES.get(name, [])
+        ]
+        for code in codes:
             app_label, codename = code.split(".")
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)

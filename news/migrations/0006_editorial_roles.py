@@ -1,12 +1,13 @@
 """The editorial roles: Author, Editor and Administrator groups with their permissions.
 
 Permissions are what the server checks; the group names are for people. Other apps add
-their own permissions to these groups in a migration of their own (look the group up by
-name, `get_or_create`, add the permissions).
+their own permissions to these groups in a migration of their own, with
+`committees.roles.grant()` (news 0009 photos, committees 0005 the WCO registry).
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from committees.roles import grant
 
 AUTHOR = [
     "news.add_article",
@@ -45,23 +46,7 @@ ROLES = {"Author": AUTHOR, "Editor": EDITOR, "Administrator": ADMINISTRATOR}
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codes in ROLES.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        permissions = []
-        for code in codes:
-            app_label, codename = code.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.add(*permissions)
+    grant(apps, ROLES)
 
 
 def remove_roles(apps, schema_editor):
