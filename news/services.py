@@ -95,6 +95,17 @@ def _transition(article: Article, user, expected_version: int | None, comment: s
     reversion.set_comment(comment)
 
 
+def _revoke_open_links(article: Article, user) -> None:
+    """Preview links shared for the text before it was withdrawn or taken back stop working:
+    whoever holds one no longer sees an article the press office pulled."""
+    now = timezone.now()
+    for link in article.preview_links.active(now):
+        link.revoked_at = now
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        _record(article, user, Action.PREVIEW_REVOKED, note=link.label)
+
+
 def _require_a_language(article: Article, message: str) -> None:
     if not article.available_languages():
         raise ValidationError(message % {"article": article})
@@ -278,6 +289,7 @@ def article_unpublish(*, article: Article, user, note: str = "", expected_versio
         article.withdrawal_mode = ""
         article.save()
         _record(article, user, Action.UNPUBLISHED, note=note.strip())
+        _revoke_open_links(article, user)
     return article
 
 
@@ -319,6 +331,7 @@ def article_withdraw(
             Action.WITHDRAWN,
             note="\n".join(f"[{code}] {text}" for code, text in reasons.items() if text),
         )
+        _revoke_open_links(article, user)
     return article
 
 

@@ -312,7 +312,10 @@ class SharedPreviewView(PreviewMixin, View):
         if article.is_public() and article.is_available_in(language):
             # The embargo is over: the public page is the one to share.
             return no_index(HttpResponseRedirect(article.get_absolute_url(language)))
-        if not link.is_active():
+        # A link shared before the article was withdrawn stops with the withdrawal (links
+        # are revoked then too; this covers links from before that rule).
+        pulled = article.withdrawn_at is not None and link.created_at <= article.withdrawn_at
+        if not link.is_active() or pulled:
             return no_index(
                 TemplateResponse(request, "news/preview_expired.html", {"link": link}, status=410)
             )

@@ -214,3 +214,53 @@ def test_the_service_refuses_people_who_may_not_share(scheduled):
     author = UserFactory(username="anna", role="Author")
     with pytest.raises(services.PermissionDenied):
         services.preview_link_create(article=scheduled, user=author)
+
+
+@pytest.mark.parametrize("mode", ["gone", "notice"])
+def test_withdrawing_an_article_stops_its_shared_links(client, editor, scheduled, mode):
+    """A link shared before publication used to show the full text after the article was
+    withdrawn, even as gone (410 on its public address)."""
+    with time_machine.travel(scheduled.published_at - timedelta(hours=1), tick=False):
+        link = share(client, editor, scheduled)
+    path = link.split("testserver", 1)[1]
+    with time_machine.travel(scheduled.published_at + timedelta(hours=1), tick=False):
+        scheduled.refresh_from_db()
+        services.article_withdraw(
+            article=scheduled,
+            user=editor,
+            mode=mode,
+            reasons={"ru": "Ошибка в тексте", "en": "An error in the text"},
+        )
+        client.logout()
+        response = client.get(path)
+        assert response.status_code == 410
+        assert scheduled.title_ru not in response.content.decode()
+    stored = PreviewLink.objects.get()
+    assert stored.revoked_by == editor and stored.revoked_at is not None
+    assert scheduled.events.filter(action="preview_revoked").exists()
+
+
+def test_returning_an_article_to_drafts_stops_its_shared_links(client, editor, scheduled):
+    link = share(client, editor, scheduled)
+    path = link.split("testserver", 1)[1]
+    assert client.get(path).status_code == 200
+    scheduled.refresh_from_db()
+    services.article_unpublish(article=scheduled, user=editor)
+    assert client.get(path).status_code == 410
+    assert not PreviewLink.objects.active().exists()
+
+
+def test_a_link_from_before_a_withdrawal_stops_even_if_it_was_not_revoked(
+    client, editor, scheduled
+):
+    """Links made before revoking on withdrawal existed: the date decides."""
+    with time_machine.travel(scheduled.published_at - timedelta(hours=1), tick=False):
+        link = share(client, editor, scheduled)
+    path = link.split("testserver", 1)[1]
+    Article.objects.filter(pk=scheduled.pk).update(
+        status=Article.Status.WITHDRAWN,
+        withdrawn_at=scheduled.published_at + timedelta(hours=1),
+        withdrawal_mode="gone",
+    )
+    with time_machine.travel(scheduled.published_at + timedelta(hours=2), tick=False):
+        assert client.get(path).status_code == 410
