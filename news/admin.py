@@ -521,7 +521,11 @@ class ArticleAdmin(CspNonceMediaMixin, VersionAdmin, TabbedTranslationAdmin):
     def _workflow_context(self, request, article):
         user = request.user
         steps = [
-            {"label": step.label, "url": self._url("workflow", article.pk, step.name)}
+            # The step carries the version shown here: a reviewer acts on the text they read.
+            {
+                "label": step.label,
+                "url": f"{self._url('workflow', article.pk, step.name)}?version={article.version}",
+            }
             for step in WORKFLOW_STEPS.values()
             if step.allowed(user, article)
         ]
@@ -650,7 +654,22 @@ class ArticleAdmin(CspNonceMediaMixin, VersionAdmin, TabbedTranslationAdmin):
                         reverse("admin:news_article_change", args=[article.pk])
                     )
         else:
-            form = step.form(initial={"version": article.version}, **kwargs)
+            # The version of the page the step was chosen on, if any: when the article has
+            # changed since (taken back, rewritten, submitted again), the step would act on
+            # a text the person did not read. It is refused on submission; say so now.
+            seen = _int_or_none(request.GET.get("version"))
+            if seen is not None and seen != article.version:
+                messages.warning(
+                    request,
+                    gettext(
+                        "“%(article)s” has changed since you opened it. Go back to the article "
+                        "and read the current text first."
+                    )
+                    % {"article": article},
+                )
+            else:
+                seen = article.version
+            form = step.form(initial={"version": seen}, **kwargs)
         return self._page(
             request,
             article,

@@ -348,3 +348,45 @@ def test_bulk_publish_refuses_an_editors_own_article_without_a_reason(client, ed
     assert own.status == Article.Status.DRAFT
     assert other.status == Article.Status.PUBLISHED
     assert "another editor must approve" in response.content.decode()
+
+
+def test_a_step_chosen_on_a_text_that_changed_since_is_refused(client, author, editor):
+    """The editor opens an article in review; meanwhile the author takes it back, rewrites
+    the headline and submits it again. The editor's "Publish" must not publish the new
+    text unread: the step page says it changed, and submitting it is refused."""
+    import re
+
+    article = author_draft(author)
+    services.article_submit(article=article, user=author)
+    client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin's messages, in English
+    page = client.get(f"/admin/news/article/{article.pk}/change/").content.decode()
+    publish = re.search(r'href="([^"]*/workflow/publish/\?version=\d+)"', page).group(1)
+    publish = publish.replace("&amp;", "&")
+
+    article.refresh_from_db()
+    services.article_recall(article=article, user=author)
+    article.title_en = "A headline the editor never read"
+    services.article_save(article=article, user=author)
+    services.article_submit(article=article, user=author)
+
+    step = client.get(publish)
+    assert step.status_code == 200
+    assert "has changed since you opened it" in step.content.decode()
+    seen = re.search(r'name="version" value="(\d+)"', step.content.decode()).group(1)
+    response = client.post(publish, {"version": seen, "when": "now", "reason": ""})
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "after you opened it" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert not article.events.filter(action=Action.PUBLISHED).exists()
+
+    # Opened afresh from the article, the step goes through.
+    page = client.get(f"/admin/news/article/{article.pk}/change/").content.decode()
+    publish = re.search(r'href="([^"]*/workflow/publish/\?version=\d+)"', page).group(1)
+    step = client.get(publish)
+    assert "has changed since you opened it" not in step.content.decode()
+    seen = re.search(r'name="version" value="(\d+)"', step.content.decode()).group(1)
+    assert client.post(publish, {"version": seen, "when": "now", "reason": ""}).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
