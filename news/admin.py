@@ -441,6 +441,15 @@ class ArticleAdmin(CspNonceMediaMixin, VersionAdmin, TabbedTranslationAdmin):
             major=form.cleaned_data.get("major_update", False),
             restored_from=restored,
         )
+        if getattr(obj, "schedule_cancelled", False):
+            messages.warning(
+                request,
+                gettext(
+                    "“%(article)s” was scheduled. Your change cancelled the schedule and sent "
+                    "it back to review: another editor publishes it again."
+                )
+                % {"article": obj},
+            )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         snapshot = getattr(request, "_article_workflow_snapshot", None)

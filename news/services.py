@@ -128,6 +128,11 @@ def article_save(
     """
     adding = article._state.adding
     _refuse_unless(workflow.can_edit(user, None if adding else article), _("You cannot edit it."))
+    stored = (
+        None
+        if adding
+        else Article.objects.filter(pk=article.pk).values("status", "published_at").first()
+    )
     change_notes = {code: (note or "").strip() for code, note in (change_notes or {}).items()}
     with transaction.atomic(), reversion.create_revision():
         if adding:
@@ -135,6 +140,22 @@ def article_save(
         else:
             _claim(article, expected_version)
         article.updated_by = user
+        # A scheduled article was approved with its text and its time: changing either sends
+        # it back to review, so that no text goes live that a second person did not approve.
+        reopened = (
+            stored is not None
+            and stored["status"] == Status.PUBLISHED
+            and stored["published_at"] is not None
+            and stored["published_at"] > timezone.now()
+            and (
+                bool(article._changed_text_languages())
+                or article.published_at != stored["published_at"]
+            )
+        )
+        if reopened:
+            article.status = Status.IN_REVIEW
+            article.submitted_by = user
+        article.schedule_cancelled = reopened
         major = major and not adding and article.is_public()
         if major:
             article.major_updated_at = timezone.now()
@@ -151,6 +172,13 @@ def article_save(
             }
             note = f"{restored}\n{note}".strip()
         _record(article, user, action, note=note, major=major)
+        if reopened:
+            _record(
+                article,
+                user,
+                Action.SUBMITTED,
+                note=_("The schedule was cancelled: the text or its time changed after approval."),
+            )
     return article
 
 

@@ -8,7 +8,9 @@ Administrator also deletes, restores deleted articles and manages accounts.
 
 An Author edits their own article only while it is a draft. Once submitted, the text is
 frozen so that the reviewer approves exactly what they read; the Author can take it back
-to draft to change it, and the Editor can send it back with a note.
+to draft to change it, and the Editor can send it back with a note. An Editor who changes
+the text or the time of a scheduled article sends it back to review (services.article_save):
+the schedule was approved for that text at that time.
 """
 
 from .models import Article, ArticleEvent

@@ -390,3 +390,74 @@ def test_a_step_chosen_on_a_text_that_changed_since_is_refused(client, author, e
     assert client.post(publish, {"version": seen, "when": "now", "reason": ""}).status_code == 302
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
+
+
+def test_changing_a_scheduled_article_sends_it_back_to_review(client, editor, second_editor):
+    """Elena writes, Pavel approves and schedules it; then Elena rewrites the text in the
+    change form. The rewritten text must not go live unapproved at the scheduled time."""
+    article = author_draft(editor)
+    services.article_submit(article=article, user=editor)
+    when = timezone.now() + timedelta(hours=3)
+    services.article_publish(article=article, user=second_editor, at=when)
+    article.refresh_from_db()
+    assert article.is_scheduled()
+
+    client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    data = change_form_data(article, title_en="A headline nobody approved")
+    response = client.post(f"/admin/news/article/{article.pk}/change/", data, follow=True)
+    assert response.status_code == 200
+    assert "cancelled the schedule" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.title_en == "A headline nobody approved"
+    last = article.events.order_by("-id").first()
+    assert (last.action, last.user) == (Action.SUBMITTED, editor)
+    with time_machine.travel(when + timedelta(minutes=5), tick=False):
+        assert client.get(article.get_absolute_url("en")).status_code == 404
+    # Elena cannot now publish it herself without a reason; Pavel can, having read it.
+    with pytest.raises(ValidationError):
+        services.article_publish(article=article, user=editor, at=when)
+    services.article_publish(article=article, user=second_editor, at=when)
+    article.refresh_from_db()
+    assert article.is_scheduled()
+
+
+def test_moving_a_scheduled_time_in_the_change_form_needs_review_too(client, editor, second_editor):
+    article = author_draft(editor)
+    services.article_submit(article=article, user=editor)
+    services.article_publish(
+        article=article, user=second_editor, at=timezone.now() + timedelta(days=2)
+    )
+    client.force_login(editor)
+    data = change_form_data(article)
+    now = timezone.localtime()
+    data["published_at_0"] = now.strftime("%Y-%m-%d")
+    data["published_at_1"] = (now - timedelta(minutes=1)).strftime("%H:%M:%S")
+    client.post(f"/admin/news/article/{article.pk}/change/", data)
+    article.refresh_from_db()
+    assert article.status == Article.Status.IN_REVIEW
+    assert not article.is_public()
+
+
+def test_other_changes_to_a_scheduled_article_keep_its_schedule(editor, second_editor):
+    article = author_draft(editor)
+    services.article_submit(article=article, user=editor)
+    when = timezone.now() + timedelta(hours=3)
+    services.article_publish(article=article, user=second_editor, at=when)
+    article.refresh_from_db()
+    article.topics.set([])
+    services.article_save(article=article, user=second_editor)
+    article.refresh_from_db()
+    assert article.is_scheduled()
+
+
+def test_editing_a_public_article_keeps_it_public(editor, second_editor):
+    article = author_draft(editor)
+    services.article_submit(article=article, user=editor)
+    services.article_publish(article=article, user=second_editor)
+    article.refresh_from_db()
+    article.body_en = "<p>A corrected figure.</p>"
+    services.article_save(article=article, user=editor)
+    article.refresh_from_db()
+    assert article.is_public()
