@@ -49,7 +49,7 @@ from .models import (
     TranslationStatus,
     language_codes,
 )
-from .revisions import workflow_field_names
+from .revisions import missing_references, workflow_field_names
 
 THUMBNAIL_WIDTH = 120
 
@@ -471,8 +471,27 @@ class ArticleAdmin(CspNonceMediaMixin, VersionAdmin, TabbedTranslationAdmin):
             request._article_workflow_snapshot = current
         version = Version.objects.filter(pk=version_id).select_related("revision").first()
         if version is not None:
+            if self._unrestorable(request, version):
+                return HttpResponseRedirect(
+                    reverse("admin:news_article_history", args=[unquote(object_id)])
+                )
             request._article_restored_from = version.revision.date_created
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _unrestorable(self, request, version) -> bool:
+        """Whether the revision links to rows deleted since (said to the person if so)."""
+        missing = missing_references(version.revision)
+        if missing:
+            messages.error(
+                request,
+                gettext(
+                    "This revision cannot be restored: it links to what has been deleted "
+                    "since (%(missing)s). Compare it with the current version and copy what "
+                    "you need by hand."
+                )
+                % {"missing": ", ".join(missing)},
+            )
+        return bool(missing)
 
     # Only those who may delete articles may bring deleted ones back.
 
@@ -490,6 +509,8 @@ class ArticleAdmin(CspNonceMediaMixin, VersionAdmin, TabbedTranslationAdmin):
             raise PermissionDenied
         version = Version.objects.filter(pk=version_id).select_related("revision").first()
         if version is not None:
+            if self._unrestorable(request, version):
+                return HttpResponseRedirect(reverse("admin:news_article_recoverlist"))
             request._article_restored_from = version.revision.date_created
         return super().recover_view(request, version_id, extra_context)
 

@@ -56,3 +56,48 @@ def register() -> None:
             reversion.register(model)
     if not reversion.is_registered(Article):
         reversion.register(Article, follow=ARTICLE_FOLLOW, exclude=ARTICLE_EXCLUDE)
+
+
+def missing_references(revision) -> list[str]:
+    """What `revision` links to that has been deleted since: each as "model “name”" (or its
+    id). Reverting it would link the article to rows that no longer exist (a gallery photo,
+    a topic), which the database refuses.
+
+    Rows the revision itself brings back (a deleted article's gallery rows) count as there;
+    the workflow fields are never restored, so their links are not looked at.
+    """
+    versions = list(revision.version_set.all())
+    restored = {
+        (version.content_type.model_class(), str(version.object_id)) for version in versions
+    }
+    missing = []
+    for version in versions:
+        model = version.content_type.model_class()
+        if model is None:
+            continue
+        try:
+            data = version.field_dict
+        except Exception:  # a version older than the model's fields: reversion refuses it too
+            continue
+        skipped = set(workflow_field_names()) if model is Article else set()
+        for field in model._meta.get_fields():
+            if not getattr(field, "concrete", False) or field.name in skipped:
+                continue
+            target = field.related_model
+            if target is None or not (field.many_to_one or field.one_to_one or field.many_to_many):
+                continue
+            if field.many_to_many:
+                ids = {str(pk) for pk in data.get(field.name) or ()}
+            else:
+                value = data.get(field.attname)
+                ids = {str(value)} if value is not None else set()
+            ids -= {pk for kept_model, pk in restored if kept_model is target}
+            if not ids:
+                continue
+            present = {
+                str(pk)
+                for pk in target._base_manager.filter(pk__in=ids).values_list("pk", flat=True)
+            }
+            for pk in sorted(ids - present):
+                missing.append(f"{target._meta.verbose_name} {pk}")
+    return missing

@@ -215,3 +215,63 @@ def test_a_deleted_article_can_be_recovered_with_both_languages_and_links(
 def _fields_of(version):
     names = {f.attname for f in Article._meta.concrete_fields} - {"id"}
     return {name: value for name, value in version.field_dict.items() if name in names}
+
+
+def test_a_revision_linking_to_a_deleted_topic_is_refused_with_a_reason(
+    client, editor, administrator, article
+):
+    """Restoring it used to fail with a server error (the database refuses a link to a
+    topic that no longer exists); now the editor is told why, and nothing changes."""
+    first_topic, second = article._topics
+    first = versions(article).last()
+    edit(client, editor, article, title_en="Second version", topics=[second.pk])
+    gone = first_topic.pk
+    first_topic.delete()
+    revision_url = f"/admin/news/article/{article.pk}/history/{first.pk}/"
+
+    client.force_login(editor)
+    for response in (
+        client.get(revision_url, HTTP_ACCEPT_LANGUAGE="en"),
+        client.post(revision_url, change_form_data(article), HTTP_ACCEPT_LANGUAGE="en"),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == f"/admin/news/article/{article.pk}/history/"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This revision cannot be restored" in page and f"topic {gone}" in page
+    article.refresh_from_db()
+    assert article.title_en == "Second version"
+    assert list(article.topics.values_list("pk", flat=True)) == [second.pk]
+
+
+def test_a_revision_whose_gallery_photo_was_deleted_is_refused(client, editor, administrator):
+    from tests.factories import ArticlePhotoFactory, PhotoFactory
+
+    article = ArticleFactory(title_en="With a gallery")
+    photo = PhotoFactory()
+    ArticlePhotoFactory(article=article, photo=photo)
+    services.article_save(article=article, user=editor, expected_version=article.version)
+    with_photo = versions(article).last()
+    article.gallery_items.all().delete()
+    services.article_save(article=article, user=editor, expected_version=article.version)
+    photo.delete()
+
+    client.force_login(editor)
+    url = f"/admin/news/article/{article.pk}/history/{with_photo.pk}/"
+    response = client.post(url, change_form_data(article))
+    assert response.status_code == 302
+    assert not article.gallery_items.exists()
+
+
+def test_recovering_a_deleted_article_whose_topic_is_gone_is_refused(
+    client, administrator, article
+):
+    first_topic, _second = article._topics
+    pk = article.pk
+    client.force_login(administrator)
+    client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"})
+    first_topic.delete()
+    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    response = client.get(f"/admin/news/article/recover/{deleted.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/news/article/recover/"
+    assert not Article.objects.filter(pk=pk).exists()
