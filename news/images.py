@@ -229,6 +229,10 @@ def _clean_pixels(image: Image.Image, fmt: str) -> Image.Image:
         image = ImageOps.exif_transpose(image) or image
     except Exception:  # malformed EXIF: keep the pixels the way they are stored
         image = image.copy()
+    if image.mode.startswith("I"):
+        # 16-bit greyscale (PNG): Pillow's convert() clips it to 8 bits instead of scaling,
+        # which turns nearly every grey white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     alpha = _has_alpha(image) and fmt != "jpeg"
     mode = "RGBA" if alpha else "RGB"
     icc = image.info.get("icc_profile")

@@ -204,6 +204,20 @@ def test_colours_are_converted_to_srgb_and_the_profile_dropped(media_root):
         assert stored.mode == "RGB"
 
 
+def test_16_bit_greyscale_keeps_its_greys(media_root):
+    """Pillow clips 16-bit greys to 8 bits instead of scaling them: a scan saved as a 16-bit
+    PNG came out almost all white."""
+    import struct
+
+    width = 512
+    row = b"".join(struct.pack("<H", round(x * 65535 / (width - 1))) for x in range(width))
+    content = imagefiles.encoded(Image.frombytes("I;16", (width, 64), row * 64), "PNG")
+    photo = services.photo_create(file=SimpleUploadedFile("scan.png", content), alt_en="x")
+    with Image.open(media_root / photo.image.name) as stored:
+        greys = [stored.getpixel((x, 10))[0] for x in (0, 128, 256, 384, 511)]
+    assert greys == pytest.approx([0, 64, 128, 192, 255], abs=2)
+
+
 def test_transparency_is_kept_in_png_and_webp(media_root):
     image = Image.new("RGBA", (600, 400), (0, 0, 0, 0))
     content = imagefiles.encoded(image, "PNG")
