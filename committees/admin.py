@@ -168,7 +168,7 @@ class DelegationInline(TranslationTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(TabbedTranslationAdmin):
+class SessionAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_display = ["__str__", "body", "start_date", "end_date", "format", "status"]
     list_filter = ["body", "format", "status"]
     list_select_related = ["body", "parent__body"]
@@ -208,7 +208,7 @@ class SessionAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(TabbedTranslationAdmin):
+class PersonAdmin(VersionAdmin, TabbedTranslationAdmin):
     list_display = ["name", "position", "organisation", "country"]
     search_fields = [
         "name_ru",
@@ -228,7 +228,7 @@ class PersonAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(VersionAdmin, admin.ModelAdmin):
     list_display = ["__str__", "body", "role", "max_holders"]
     list_filter = ["role", "body"]
     list_select_related = ["body"]
@@ -245,7 +245,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(VersionAdmin, admin.ModelAdmin):
     list_display = ["person", "post", "start_date", "end_date", "acting", "elected_at", "seat"]
     list_filter = ["post__body", "post__role", "acting"]
     list_select_related = ["person", "post__body", "elected_at__body"]

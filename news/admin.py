@@ -896,7 +896,7 @@ class TopicAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(TabbedTranslationAdmin):
+class PhotoAdmin(VersionAdmin, TabbedTranslationAdmin):
     form = PhotoAdminForm
     list_display = ["thumbnail", "__str__", "credit", "decorative", "dimensions", "created_at"]
     list_display_links = ["thumbnail", "__str__"]

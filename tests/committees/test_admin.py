@@ -493,3 +493,32 @@ def test_a_deleted_body_can_be_recovered_with_its_posts_and_terms(staff_client, 
     assert list(restored.reports_to.all()) == [parent]
     assert Post.objects.filter(pk=post.pk, body=restored).exists()
     assert Term.objects.filter(pk=term.pk, post=post).exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "field", "value"),
+    [
+        ("session", lambda ec: SessionFactory(body=ec, number=7), "venue_en", "Brussels"),
+        ("person", lambda ec: PersonFactory(), "position_en", "Director"),
+        ("term", lambda ec: TermFactory(), "acting", True),
+    ],
+)
+def test_registry_edits_keep_revisions_to_compare_and_restore(
+    staff_client, ec, model, make, field, value
+):
+    """Like bodies and articles, sessions, people and terms keep a revision of every save
+    made in the admin: who changed what can be seen, and an older state brought back."""
+    from reversion.models import Version
+
+    obj = make(ec)
+    change = f"/admin/committees/{model}/{obj.pk}/change/"
+    data = form_data(staff_client.get(change, **EN))
+    data[field] = "on" if value is True else value
+    response = staff_client.post(change, data, **EN)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    kept = Version.objects.get_for_object(obj)
+    assert kept.count() == 1
+    history = staff_client.get(f"/admin/committees/{model}/{obj.pk}/history/", **EN)
+    assert (
+        f"/admin/committees/{model}/{obj.pk}/history/{kept.get().pk}/" in history.content.decode()
+    )

@@ -282,6 +282,10 @@ def test_saving_the_photo_again_in_the_admin_does_not_remake_renditions(staff_cl
     photo.refresh_from_db()
     assert photo.alt_en == "New text"
     assert sorted(photo.renditions.values_list("pk", "file")) == before
+    # The edit keeps a revision, as articles' edits do: the alt text can be traced back.
+    from reversion.models import Version
+
+    assert Version.objects.get_for_object(photo).get().field_dict["alt_en"] == "New text"
 
 
 def test_replacing_the_file_remakes_renditions_and_deletes_the_old_files(
