@@ -145,8 +145,9 @@ class NewsFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        names = [str(item.rubric)] if item.rubric else []
-        return names + [str(topic) for topic in item.topics.all()]
+        # Only the rubric and topics named in the feed's language (no fallback).
+        names = [item.rubric.name] if item.rubric and item.rubric.name else []
+        return names + [topic.name for topic in item.topics.all() if topic.name]
 
     def item_enclosures(self, item):
         """The lead photo, as readers show it beside the item."""
@@ -159,8 +160,11 @@ class NewsFeed(Feed):
 class RubricFeed(NewsFeed):
     url_name = "feeds:rubric"
 
+    model = Rubric
+
     def get_object(self, request, *args, slug, **kwargs):
-        return get_object_or_404(Rubric, slug=slug)
+        # Named in this language, or not shown in it (as its page).
+        return get_object_or_404(self.model, slug=slug, **{f"name_{get_language()}__gt": ""})
 
     def filter_articles(self, queryset, obj):
         return queryset.filter(rubric=obj)
@@ -177,9 +181,7 @@ class RubricFeed(NewsFeed):
 
 class TopicFeed(RubricFeed):
     url_name = "feeds:topic"
-
-    def get_object(self, request, *args, slug, **kwargs):
-        return get_object_or_404(Topic, slug=slug)
+    model = Topic
 
     def filter_articles(self, queryset, obj):
         return queryset.filter(topics=obj)

@@ -231,25 +231,33 @@ class PageSitemap(TranslatedSitemap):
         pages += [("committees:body_list", {})]
         pages += [("opendata:index", {})]
         pages += [("opendata:dataset", {"identifier": d.identifier}) for d in opendata.DATASETS]
-        # Rubrics and topics in one query.
+        pages = [(name, kwargs, language_codes()) for name, kwargs in pages]
+        # Rubrics and topics in one query, each in the languages it has a name in.
+        codes = language_codes()
+        names = [f"name_{code}" for code in codes]
         slugs = [
             model.objects.annotate(url_name=Value(url_name, output_field=CharField()))
-            .values_list("url_name", "slug")
+            .values_list("url_name", "slug", *names)
             .order_by()
             for url_name, model in (("news:rubric", Rubric), ("news:topic", Topic))
         ]
-        pages += [
-            (url_name, {"slug": slug})
-            for url_name, slug in slugs[0].union(*slugs[1:], all=True).order_by("url_name", "slug")
-        ]
+        for url_name, slug, *named in (
+            slugs[0].union(*slugs[1:], all=True).order_by("url_name", "slug")
+        ):
+            languages = [code for code, name in zip(codes, named, strict=True) if name]
+            if languages:
+                pages.append((url_name, {"slug": slug}, languages))
         return pages
 
     def items(self):
         return self.pages
 
     def location(self, item):
-        name, kwargs = item
+        name, kwargs, _languages = item
         return reverse(name, kwargs=kwargs)
+
+    def get_languages_for_item(self, item):
+        return item[2]
 
 
 SECTIONS = {

@@ -61,8 +61,8 @@ def news_article(article, request, language: str) -> dict:
         # A draft seen in a staff preview has no publication date yet.
         data["datePublished"] = _moment(article.published_at)
         data["dateModified"] = _moment(max(article.updated_at, article.published_at))
-    if article.rubric_id:
-        data["articleSection"] = str(article.rubric)
+    if article.rubric_id and article.rubric.name:
+        data["articleSection"] = article.rubric.name
     image = article.lead_photo_rendition(width=1200, request=request)
     if image is not None:
         data["image"] = {

@@ -102,6 +102,9 @@ class SubjectArticleListView(ArticleListView):
             (model._meta.label, slug),
             lambda: get_object_or_404(model, slug=slug),
         )
+        if not found.name:
+            # No name in this language: the rubric or topic is not shown in it (no fallback).
+            raise Http404
         self.subject = copy.copy(found)  # the kept row stays as it was read
         return super().get(request, *args, **kwargs)
 

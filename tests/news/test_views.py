@@ -205,3 +205,32 @@ def test_article_page_query_count(client, reference, django_assert_num_queries):
     # sessions or people: none of them is read.
     with django_assert_num_queries(1):
         assert client.get(reference.get_absolute_url("en")).status_code == 200
+
+
+def test_a_rubric_or_topic_without_a_name_in_a_language_is_not_shown_in_it(client):
+    """No silent fallback: a rubric named only in Russian used to have an English page and
+    feed titled with its slug, and English cards and article pages showed the slug."""
+    from tests.factories import TopicFactory
+    from tests.site.test_sitemap import HOST, entries, parse
+
+    rubric = RubricFactory(slug="tamozhennye-novosti", name_ru="Таможенные новости", name_en="")
+    topic = TopicFactory(slug="tolko-russkaya", name_ru="Только по-русски", name_en="")
+    article = ArticleFactory(rubric=rubric, title_en="Bilingual article")
+    article.topics.add(topic)
+    for path in (
+        "/en/news/rubrics/tamozhennye-novosti/",
+        "/en/news/topics/tolko-russkaya/",
+        "/en/feeds/rubrics/tamozhennye-novosti.rss",
+        "/en/feeds/topics/tolko-russkaya.atom",
+    ):
+        assert client.get(path).status_code == 404, path
+        assert client.get(path.replace("/en/", "/ru/", 1)).status_code == 200, path
+    for page in ("/en/news/", article.get_absolute_url("en"), "/en/feeds/news.rss"):
+        html = client.get(page).content.decode()
+        assert "tamozhennye-novosti</" not in html and "Таможенные" not in html, page
+        assert "tolko-russkaya<" not in html and "Только" not in html, page
+    assert "Таможенные новости" in client.get("/ru/news/").content.decode()
+    found = entries(parse(client))
+    assert f"{HOST}/ru/news/rubrics/tamozhennye-novosti/" in found
+    assert f"{HOST}/en/news/rubrics/tamozhennye-novosti/" not in found
+    assert set(found[f"{HOST}/ru/news/topics/tolko-russkaya/"]) <= {"ru"}
