@@ -842,8 +842,14 @@ class ArticleEvent(models.Model):
         PREVIEW_SHARED = "preview_shared", _("Preview link shared")
         PREVIEW_REVOKED = "preview_revoked", _("Preview link revoked")
 
+    # The history outlives the article: deleting an article keeps the record of who wrote,
+    # approved and published it, and a recovered article (same id) finds it again.
     article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events"
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="events",
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     user = models.ForeignKey(

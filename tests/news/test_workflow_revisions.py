@@ -275,3 +275,33 @@ def test_recovering_a_deleted_article_whose_topic_is_gone_is_refused(
     assert response.status_code == 302
     assert response["Location"] == "/admin/news/article/recover/"
     assert not Article.objects.filter(pk=pk).exists()
+
+
+def test_an_articles_history_outlives_its_deletion_and_returns_with_it(
+    client, editor, administrator
+):
+    """Who wrote, approved and published an article (and whether they approved their own)
+    used to be deleted with it; a recovered article started with an empty history."""
+    author = UserFactory(username="anna", role="Author")
+    article = author_draft(author)
+    services.article_submit(article=article, user=author)
+    services.article_publish(article=article, user=editor)
+    pk = article.pk
+    before = list(article.events.order_by("id").values_list("action", "user__username"))
+    assert (ArticleEvent.Action.PUBLISHED, "elena") in before
+
+    client.force_login(administrator)
+    assert client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=pk).exists()
+    kept = ArticleEvent.objects.filter(article_id=pk).order_by("id")
+    assert list(kept.values_list("action", "user__username")) == before
+
+    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    page = client.get(f"/admin/news/article/recover/{deleted.pk}/").content.decode()
+    data = change_form_data(Article(pk=pk, **_fields_of(deleted)), refresh=False)
+    data["edit_token"] = re.search(r'name="edit_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/admin/news/article/recover/{deleted.pk}/", data).status_code == 302
+    recovered = Article.objects.get(pk=pk)
+    actions = list(recovered.events.order_by("id").values_list("action", flat=True))
+    assert actions[: len(before)] == [action for action, _user in before]
+    assert actions[-1] == ArticleEvent.Action.RESTORED
