@@ -9,6 +9,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from reversion.admin import VersionAdmin
 
 from . import services
+from .concurrency import RefusesStaleSaves
 from .models import Body, Delegation, Person, Post, Session, Term, language_codes
 
 
@@ -81,7 +82,7 @@ def keep_revision_of(request, bodies) -> None:
 
 
 @admin.register(Body)
-class BodyAdmin(VersionAdmin, TabbedTranslationAdmin):
+class BodyAdmin(RefusesStaleSaves, VersionAdmin, TabbedTranslationAdmin):
     form = BodyAdminForm
     list_display = ["name", "abbreviation", "classification", "established", "slug"]
     list_filter = ["classification", "reports_to"]
@@ -168,7 +169,7 @@ class DelegationInline(TranslationTabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(VersionAdmin, TabbedTranslationAdmin):
+class SessionAdmin(RefusesStaleSaves, VersionAdmin, TabbedTranslationAdmin):
     list_display = ["__str__", "body", "start_date", "end_date", "format", "status"]
     list_filter = ["body", "format", "status"]
     list_select_related = ["body", "parent__body"]
@@ -208,7 +209,7 @@ class SessionAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(VersionAdmin, TabbedTranslationAdmin):
+class PersonAdmin(RefusesStaleSaves, VersionAdmin, TabbedTranslationAdmin):
     list_display = ["name", "position", "organisation", "country"]
     search_fields = [
         "name_ru",
@@ -228,7 +229,7 @@ class PersonAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(VersionAdmin, admin.ModelAdmin):
+class PostAdmin(RefusesStaleSaves, VersionAdmin, admin.ModelAdmin):
     list_display = ["__str__", "body", "role", "max_holders"]
     list_filter = ["role", "body"]
     list_select_related = ["body"]
@@ -245,7 +246,7 @@ class PostAdmin(VersionAdmin, admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(VersionAdmin, admin.ModelAdmin):
+class TermAdmin(RefusesStaleSaves, VersionAdmin, admin.ModelAdmin):
     list_display = ["person", "post", "start_date", "end_date", "acting", "elected_at", "seat"]
     list_filter = ["post__body", "post__role", "acting"]
     list_select_related = ["person", "post__body", "elected_at__body"]

@@ -522,3 +522,38 @@ def test_registry_edits_keep_revisions_to_compare_and_restore(
     assert (
         f"/admin/committees/{model}/{obj.pk}/history/{kept.get().pk}/" in history.content.decode()
     )
+
+
+def test_a_save_from_a_page_opened_before_someone_elses_save_is_refused(
+    staff_client, staff_user, ec
+):
+    """Two people open the Enforcement Committee's page; the first saves a new description,
+    the second (who only fixed the abbreviation) used to put the old description back
+    without knowing. Now the second is told, keeps what they typed, and may save again."""
+    from django.test import Client
+
+    change = f"/admin/committees/body/{ec.pk}/change/"
+    first = staff_client
+    second = Client()
+    second.force_login(staff_user)
+    data_first = form_data(first.get(change, **EN))
+    data_second = form_data(second.get(change, **EN))
+
+    data_first["description_en"] = "Meets every year in March."
+    assert first.post(change, data_first, **EN).status_code == 302
+
+    data_second["abbreviation_en"] = "EC-fixed"
+    refused = second.post(change, data_second, **EN)
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "after you opened it" in html
+    assert 'value="EC-fixed"' in html  # what they typed is still there
+    ec.refresh_from_db()
+    assert ec.description_en == "Meets every year in March."
+    assert ec.abbreviation_en != "EC-fixed"
+
+    # Saving again, knowingly, goes through.
+    again = form_data(refused)
+    assert second.post(change, again, **EN).status_code == 302
+    ec.refresh_from_db()
+    assert ec.abbreviation_en == "EC-fixed"
