@@ -60,6 +60,14 @@ class ArticleListView(PublicArticlesMixin, ListView):
         self.object_list = self.get_queryset
         return self.render_to_response(self.get_context_data())
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page number in ASCII digits (or "last") only: int() also reads "２", "+2" or
+        # " 2", each of which would be another address (and page-cache entry) of a page.
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or "1"
+        if page != "last" and not (page.isascii() and page.isdigit()):
+            raise Http404("Not a page number.")
+        return super().paginate_queryset(queryset, page_size)
+
     def list_key(self) -> str:
         """Names this list among all lists of articles, for its cached page anchors."""
         return f"all:{get_language()}"

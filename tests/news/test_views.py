@@ -234,3 +234,11 @@ def test_a_rubric_or_topic_without_a_name_in_a_language_is_not_shown_in_it(clien
     assert f"{HOST}/ru/news/rubrics/tamozhennye-novosti/" in found
     assert f"{HOST}/en/news/rubrics/tamozhennye-novosti/" not in found
     assert set(found[f"{HOST}/ru/news/topics/tolko-russkaya/"]) <= {"ru"}
+
+
+@pytest.mark.parametrize("page", ["２", "٢", "+2", " 2", "0_2", "2.0"])
+def test_page_numbers_in_other_writings_are_404_not_duplicates(client, page):
+    for _ in range(21):
+        ArticleFactory()
+    assert client.get("/en/news/", {"page": "2"}).status_code == 200
+    assert client.get("/en/news/", {"page": page}).status_code == 404
