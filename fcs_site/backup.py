@@ -211,6 +211,7 @@ def restore_backup(
             dump = Path(folder) / DATA_MEMBER
             dump.write_bytes(data)
             call_command("loaddata", str(dump), database=using, verbosity=0)
+        _keep_deleted_article_ids_unused(using)
         restored = content_rows(using)
         expected = manifest["database"]["rows"]
         wrong = {k: (v, restored.get(k)) for k, v in expected.items() if restored.get(k) != v}
@@ -224,3 +225,28 @@ def restore_backup(
         if saved != name:
             raise BackupError(f"The storage saved {name!r} as {saved!r}.")
     return manifest
+
+
+def _keep_deleted_article_ids_unused(using: str) -> None:
+    """An article's workflow history outlives its deletion (ArticleEvent has no foreign key
+    to it). Loading restarts the id counter after the highest article kept, which may be
+    below a deleted one's: the counter moves past every id the history names, so that no
+    new article takes over a deleted one's history."""
+    from django.db.models import Max
+
+    from news.models import Article, ArticleEvent
+
+    named = ArticleEvent.objects.using(using).aggregate(top=Max("article_id"))["top"] or 0
+    kept = Article.objects.using(using).aggregate(top=Max("pk"))["top"] or 0
+    if named <= kept:
+        return
+    connection = connections[using]
+    table = Article._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, named])
+        elif connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, named]
+            )

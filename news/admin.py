@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
@@ -478,9 +479,9 @@ class ArticleAdmin(CspNonceMediaMixin, VersionAdmin, TabbedTranslationAdmin):
             request._article_restored_from = version.revision.date_created
         return super().revision_view(request, object_id, version_id, extra_context)
 
-    def _unrestorable(self, request, version) -> bool:
+    def _unrestorable(self, request, version, *, workflow: bool = False) -> bool:
         """Whether the revision links to rows deleted since (said to the person if so)."""
-        missing = missing_references(version.revision)
+        missing = missing_references(version.revision, workflow=workflow)
         if missing:
             messages.error(
                 request,
@@ -509,7 +510,7 @@ class ArticleAdmin(CspNonceMediaMixin, VersionAdmin, TabbedTranslationAdmin):
             raise PermissionDenied
         version = Version.objects.filter(pk=version_id).select_related("revision").first()
         if version is not None:
-            if self._unrestorable(request, version):
+            if self._unrestorable(request, version, workflow=True):
                 return HttpResponseRedirect(reverse("admin:news_article_recoverlist"))
             request._article_restored_from = version.revision.date_created
         return super().recover_view(request, version_id, extra_context)
@@ -896,7 +897,7 @@ class TopicAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(VersionAdmin, TabbedTranslationAdmin):
+class PhotoAdmin(TabbedTranslationAdmin):
     form = PhotoAdminForm
     list_display = ["thumbnail", "__str__", "credit", "decorative", "dimensions", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
@@ -928,7 +929,11 @@ class PhotoAdmin(VersionAdmin, TabbedTranslationAdmin):
             replaced = Photo.objects.filter(pk=obj.pk).values_list("image", flat=True).first()
         if not change:
             obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        # Each edit keeps a revision (who changed the alt text, and from what), but the admin
+        # offers no revert or recovery: a replaced or deleted photo's files are gone.
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            super().save_model(request, obj, form, change)
         services.photo_files_changed(photo=obj, replaced=replaced)
 
     def delete_model(self, request, obj):

@@ -58,13 +58,14 @@ def register() -> None:
         reversion.register(Article, follow=ARTICLE_FOLLOW, exclude=ARTICLE_EXCLUDE)
 
 
-def missing_references(revision) -> list[str]:
+def missing_references(revision, *, workflow: bool = False) -> list[str]:
     """What `revision` links to that has been deleted since: each as "model “name”" (or its
     id). Reverting it would link the article to rows that no longer exist (a gallery photo,
     a topic), which the database refuses.
 
-    Rows the revision itself brings back (a deleted article's gallery rows) count as there;
-    the workflow fields are never restored, so their links are not looked at.
+    Rows the revision itself brings back (a deleted article's gallery rows) count as there.
+    Restoring a revision keeps the article's workflow fields, so their links (its author,
+    say) are looked at only with `workflow` (recovering a deleted article restores them).
     """
     versions = list(revision.version_set.all())
     restored = {
@@ -79,7 +80,7 @@ def missing_references(revision) -> list[str]:
             data = version.field_dict
         except Exception:  # a version older than the model's fields: reversion refuses it too
             continue
-        skipped = set(workflow_field_names()) if model is Article else set()
+        skipped = set(workflow_field_names()) if model is Article and not workflow else set()
         for field in model._meta.get_fields():
             if not getattr(field, "concrete", False) or field.name in skipped:
                 continue

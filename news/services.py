@@ -95,6 +95,10 @@ def _transition(article: Article, user, expected_version: int | None, comment: s
     reversion.set_comment(comment)
 
 
+def _to_the_second(moment):
+    return moment.replace(microsecond=0) if moment is not None else None
+
+
 def _revoke_open_links(article: Article, user) -> None:
     """Preview links shared for the text before it was withdrawn or taken back stop working:
     whoever holds one no longer sees an article the press office pulled."""
@@ -148,8 +152,11 @@ def article_save(
             and stored["published_at"] is not None
             and stored["published_at"] > timezone.now()
             and (
-                bool(article._changed_text_languages())
-                or article.published_at != stored["published_at"]
+                # A restored revision brings its text back before this save sees it.
+                restored_from is not None
+                or bool(article._changed_text_languages())
+                # The form shows times to the second.
+                or _to_the_second(article.published_at) != _to_the_second(stored["published_at"])
             )
         )
         if reopened:

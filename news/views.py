@@ -61,10 +61,10 @@ class ArticleListView(PublicArticlesMixin, ListView):
         return self.render_to_response(self.get_context_data())
 
     def paginate_queryset(self, queryset, page_size):
-        # A page number in ASCII digits (or "last") only: int() also reads "２", "+2" or
-        # " 2", each of which would be another address (and page-cache entry) of a page.
+        # A page number in ASCII digits without leading zeros (or "last") only: int() also
+        # reads "２", "+2", " 2" or "02", each another address (and page-cache entry) of a page.
         page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or "1"
-        if page != "last" and not (page.isascii() and page.isdigit()):
+        if page != "last" and not (page.isascii() and page.isdigit() and page[0] != "0"):
             raise Http404("Not a page number.")
         return super().paginate_queryset(queryset, page_size)
 

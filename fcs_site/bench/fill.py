@@ -25,7 +25,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from news import search_index
-from news.models import Article, Rubric, Topic
+from news.models import Article, ArticleEvent, Rubric, Topic
 
 from . import content
 
@@ -157,7 +157,10 @@ def _article_columns() -> list:
 
 def _wipe(cursor) -> None:
     """Empty the news tables (and any table that refers to them)."""
-    tables = [Article.topics.through._meta.db_table, Article._meta.db_table]
+    # The workflow history has no foreign key to its article (it outlives a deletion):
+    # named here, or new articles numbered from 1 would inherit the old ones' history.
+    tables = [ArticleEvent._meta.db_table]
+    tables += [Article.topics.through._meta.db_table, Article._meta.db_table]
     tables += [Rubric._meta.db_table, Topic._meta.db_table]
     quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
     cursor.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")

@@ -4,6 +4,13 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def forget_orphaned_events(apps, schema_editor):
+    """Going back: the foreign key returns, and refuses the history of deleted articles."""
+    ArticleEvent = apps.get_model("news", "ArticleEvent")
+    Article = apps.get_model("news", "Article")
+    ArticleEvent.objects.exclude(article_id__in=Article.objects.values("pk")).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("news", "0009_photo_permissions_for_roles"),
@@ -21,4 +28,6 @@ class Migration(migrations.Migration):
                 verbose_name="article",
             ),
         ),
+        # Undone first when going back, before the foreign key returns.
+        migrations.RunPython(migrations.RunPython.noop, forget_orphaned_events),
     ]

@@ -380,3 +380,15 @@ def test_photo_renditions_command_fills_gaps_and_follows_new_widths(settings, me
     assert len(stored_files(media_root)) == 5
     call_command("photo_renditions", stdout=out)
     assert out.getvalue().strip().endswith("0 renditions made for 0 photos.")
+
+
+def test_photos_offer_no_revert_or_recovery_whose_files_are_gone(staff_client, media_root):
+    """A deleted or replaced photo's files are deleted: the admin offers no way to bring the
+    row back (it failed with a server error), only the record of each edit."""
+    from django.urls import NoReverseMatch, reverse
+
+    photo = PhotoFactory()
+    for name, args in (("recoverlist", []), ("recover", [1]), ("revision", [photo.pk, 1])):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"admin:news_photo_{name}", args=args)
+    assert staff_client.get(f"/admin/news/photo/{photo.pk}/history/").status_code == 200

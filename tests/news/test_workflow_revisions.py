@@ -305,3 +305,17 @@ def test_an_articles_history_outlives_its_deletion_and_returns_with_it(
     actions = list(recovered.events.order_by("id").values_list("action", flat=True))
     assert actions[: len(before)] == [action for action, _user in before]
     assert actions[-1] == ArticleEvent.Action.RESTORED
+
+
+def test_recovering_an_article_whose_author_account_is_gone_is_refused(client, administrator):
+    """Recovery restores the workflow fields too: an author deleted since is missing."""
+    author = UserFactory(username="gone", role="Author")
+    article = author_draft(author)
+    services.article_save(article=article, user=author, expected_version=article.version)
+    pk = article.pk
+    client.force_login(administrator)
+    client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"})
+    author.delete()
+    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    response = client.get(f"/admin/news/article/recover/{deleted.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/admin/news/article/recover/"

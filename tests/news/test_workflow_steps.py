@@ -461,3 +461,50 @@ def test_editing_a_public_article_keeps_it_public(editor, second_editor):
     services.article_save(article=article, user=editor)
     article.refresh_from_db()
     assert article.is_public()
+
+
+def test_saving_a_scheduled_article_unchanged_in_the_form_keeps_its_schedule(
+    client, editor, second_editor
+):
+    """The change form shows the time to the second: saving it as it is (a topic changed,
+    say) is not a new time, even when the schedule was set to the microsecond."""
+    article = author_draft(editor)
+    services.article_submit(article=article, user=editor)
+    when = timezone.now() + timedelta(hours=3, microseconds=123456)
+    services.article_publish(article=article, user=second_editor, at=when)
+    client.force_login(second_editor)
+    data = change_form_data(article)
+    data["topics"] = []
+    response = client.post(f"/admin/news/article/{article.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.is_scheduled()
+
+
+def test_restoring_an_older_text_onto_a_scheduled_article_sends_it_back_to_review(
+    client, editor, second_editor
+):
+    """A restored revision is written before the form is saved, so its text looked
+    unchanged: restoring a text nobody approved kept the schedule."""
+    import re
+
+    from reversion.models import Version
+
+    article = author_draft(editor, title_en="A headline nobody approved")
+    services.article_save(article=article, user=editor, expected_version=article.version)
+    unapproved = Version.objects.get_for_object(article).order_by("pk").last()
+    article.title_en = "The approved headline"
+    services.article_save(article=article, user=editor, expected_version=article.version)
+    services.article_submit(article=article, user=editor)
+    services.article_publish(
+        article=article, user=second_editor, at=timezone.now() + timedelta(hours=3)
+    )
+    client.force_login(editor)
+    url = f"/admin/news/article/{article.pk}/history/{unapproved.pk}/"
+    page = client.get(url).content.decode()
+    data = change_form_data(article, title_en="A headline nobody approved")
+    data["edit_token"] = re.search(r'name="edit_token" value="([^"]+)"', page).group(1)
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.title_en == "A headline nobody approved"
+    assert article.status == Article.Status.IN_REVIEW

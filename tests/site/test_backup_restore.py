@@ -180,3 +180,31 @@ def test_the_backup_is_a_snapshot_while_an_editor_keeps_writing(site_content, tm
         manifest = json.loads(tar.extractfile("manifest.json").read())
     assert "written-during-backup" not in data
     assert manifest["database"]["rows"]["news.rubric"] == rubrics_before
+
+
+def test_a_deleted_articles_history_is_not_handed_to_a_new_one_after_a_restore(
+    site_content, tmp_path
+):
+    """The workflow history outlives a deleted article. Loading a backup restarts the id
+    counter after the highest article kept: without care, the next new article took the
+    deleted one's id and showed its history as its own."""
+    from django.db.models import Max
+
+    from news.models import ArticleEvent
+    from tests.factories import ArticleFactory
+
+    highest = Article.objects.aggregate(top=Max("pk"))["top"]
+    newest = ArticleFactory(pk=highest + 1, title_en="Deleted later")
+    ArticleEvent.objects.create(article=newest, action=ArticleEvent.Action.PUBLISHED)
+    gone = newest.pk
+    newest.delete()
+    assert ArticleEvent.objects.filter(article_id=gone).exists()
+
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=archive, verbosity=0)
+    wipe(default_storage.location)
+    call_command("restore", str(archive), verbosity=0)
+
+    fresh = ArticleFactory(title_en="Written after the restore")
+    assert fresh.pk > gone
+    assert not fresh.events.exists()
