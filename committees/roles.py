@@ -6,6 +6,7 @@ news. Permissions are what the server checks; the group names are for people.
 """
 
 from django.contrib.auth.management import create_permissions
+from django.db import migrations
 
 
 def grant(apps, roles: dict[str, list[str]]) -> None:
@@ -39,3 +40,11 @@ def revoke(apps, roles: dict[str, list[str]]) -> None:
             group.permissions.remove(
                 *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
+
+
+def granting(roles: dict[str, list[str]]) -> migrations.RunPython:
+    """The migration operation that grants `roles` (and takes them back when reversed)."""
+    return migrations.RunPython(
+        lambda apps, schema_editor: grant(apps, roles),
+        lambda apps, schema_editor: revoke(apps, roles),
+    )

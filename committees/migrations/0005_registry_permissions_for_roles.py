@@ -4,7 +4,7 @@ delegations, correcting a term or a delegation included; administrators may dele
 
 from django.db import migrations
 
-from committees.roles import grant, revoke
+from committees.roles import granting
 
 MODELS = ["body", "session", "person", "post", "term", "delegation"]
 AUTHOR = [f"committees.view_{model}" for model in MODELS]
@@ -18,14 +18,6 @@ ADMINISTRATOR = [*EDITOR, *(f"committees.delete_{model}" for model in MODELS)]
 ROLES = {"Author": AUTHOR, "Editor": EDITOR, "Administrator": ADMINISTRATOR}
 
 
-def forwards(apps, schema_editor):
-    grant(apps, ROLES)
-
-
-def backwards(apps, schema_editor):
-    revoke(apps, ROLES)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("committees", "0004_search_columns"),
@@ -33,4 +25,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [granting(ROLES)]

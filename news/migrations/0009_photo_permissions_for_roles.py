@@ -5,7 +5,7 @@ the English version asks for."""
 
 from django.db import migrations
 
-from committees.roles import grant, revoke
+from committees.roles import granting
 
 AUTHOR = [
     "news.view_photo",
@@ -22,18 +22,10 @@ ADMINISTRATOR = [*EDITOR, "news.delete_photo"]
 ROLES = {"Author": AUTHOR, "Editor": EDITOR, "Administrator": ADMINISTRATOR}
 
 
-def forwards(apps, schema_editor):
-    grant(apps, ROLES)
-
-
-def backwards(apps, schema_editor):
-    revoke(apps, ROLES)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("news", "0008_availability_tests_text_without_collating"),
         ("news", "0006_editorial_roles"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [granting(ROLES)]

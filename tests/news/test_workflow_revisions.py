@@ -192,17 +192,11 @@ def test_a_deleted_article_can_be_recovered_with_both_languages_and_links(
 ):
     first_topic, _second = article._topics
     pk = article.pk
-    client.force_login(administrator)
-    assert client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"}).status_code == 302
-    assert not Article.objects.filter(pk=pk).exists()
-
+    deleted = delete_in_admin(client, administrator, pk)
     listing = client.get("/admin/news/article/recover/").content.decode()
-    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
     assert f"/admin/news/article/recover/{deleted.pk}/" in listing
 
-    page = client.get(f"/admin/news/article/recover/{deleted.pk}/").content.decode()
-    data = change_form_data(Article(pk=pk, **_fields_of(deleted)), refresh=False)
-    data["edit_token"] = re.search(r'name="edit_token" value="([^"]+)"', page).group(1)
+    data = recovery_form(client, deleted)
     data["topics"] = [first_topic.pk]
     response = client.post(f"/admin/news/article/recover/{deleted.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -215,6 +209,23 @@ def test_a_deleted_article_can_be_recovered_with_both_languages_and_links(
 def _fields_of(version):
     names = {f.attname for f in Article._meta.concrete_fields} - {"id"}
     return {name: value for name, value in version.field_dict.items() if name in names}
+
+
+def delete_in_admin(client, user, pk: int) -> Version:
+    """Delete article `pk` as `user` through the admin; its entry in the recover list."""
+    client.force_login(user)
+    assert client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=pk).exists()
+    return Version.objects.get_deleted(Article).get(object_id=str(pk))
+
+
+def recovery_form(client, deleted: Version) -> dict:
+    """What the recover page of `deleted` sends back unchanged."""
+    page = client.get(f"/admin/news/article/recover/{deleted.pk}/").content.decode()
+    pk = int(deleted.object_id)
+    data = change_form_data(Article(pk=pk, **_fields_of(deleted)), refresh=False)
+    data["edit_token"] = re.search(r'name="edit_token" value="([^"]+)"', page).group(1)
+    return data
 
 
 def test_a_revision_linking_to_a_deleted_topic_is_refused_with_a_reason(
@@ -267,10 +278,8 @@ def test_recovering_a_deleted_article_whose_topic_is_gone_is_refused(
 ):
     first_topic, _second = article._topics
     pk = article.pk
-    client.force_login(administrator)
-    client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"})
+    deleted = delete_in_admin(client, administrator, pk)
     first_topic.delete()
-    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
     response = client.get(f"/admin/news/article/recover/{deleted.pk}/")
     assert response.status_code == 302
     assert response["Location"] == "/admin/news/article/recover/"
@@ -290,16 +299,11 @@ def test_an_articles_history_outlives_its_deletion_and_returns_with_it(
     before = list(article.events.order_by("id").values_list("action", "user__username"))
     assert (ArticleEvent.Action.PUBLISHED, "elena") in before
 
-    client.force_login(administrator)
-    assert client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"}).status_code == 302
-    assert not Article.objects.filter(pk=pk).exists()
+    deleted = delete_in_admin(client, administrator, pk)
     kept = ArticleEvent.objects.filter(article_id=pk).order_by("id")
     assert list(kept.values_list("action", "user__username")) == before
 
-    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
-    page = client.get(f"/admin/news/article/recover/{deleted.pk}/").content.decode()
-    data = change_form_data(Article(pk=pk, **_fields_of(deleted)), refresh=False)
-    data["edit_token"] = re.search(r'name="edit_token" value="([^"]+)"', page).group(1)
+    data = recovery_form(client, deleted)
     assert client.post(f"/admin/news/article/recover/{deleted.pk}/", data).status_code == 302
     recovered = Article.objects.get(pk=pk)
     actions = list(recovered.events.order_by("id").values_list("action", flat=True))
@@ -312,10 +316,7 @@ def test_recovering_an_article_whose_author_account_is_gone_is_refused(client, a
     author = UserFactory(username="gone", role="Author")
     article = author_draft(author)
     services.article_save(article=article, user=author, expected_version=article.version)
-    pk = article.pk
-    client.force_login(administrator)
-    client.post(f"/admin/news/article/{pk}/delete/", {"post": "yes"})
+    deleted = delete_in_admin(client, administrator, article.pk)
     author.delete()
-    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
     response = client.get(f"/admin/news/article/recover/{deleted.pk}/")
     assert response.status_code == 302 and response["Location"] == "/admin/news/article/recover/"
