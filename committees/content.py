@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed
+from django.utils.encoding import force_str
 from django.utils.module_loading import import_string
 
 
@@ -171,8 +172,28 @@ class ContentQuerySet(models.QuerySet):
         return deleted
 
 
+# {field: {value: label}} of the fields with choices that public pages show the labels of.
+_CHOICE_LABELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 class PublicContent:
     """A model the public sees: saving or deleting a row makes cached pages stale."""
+
+    def _get_FIELD_display(self, field):
+        """`get_<field>_display()` with the field's labels read once per worker.
+
+        Django's own builds a dict of every choice on each call (about 25 µs); a body
+        page shows a dozen labels. The labels stay lazy: each call translates its own.
+        """
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
+        value = getattr(self, field.attname)
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value: Django's way
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

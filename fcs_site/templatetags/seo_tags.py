@@ -18,6 +18,12 @@ OG_LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 
 
 @register.filter
+def shorten(text, limit):
+    """{{ text|shorten:200 }}: the text on one line, at most 200 characters (with "…")."""
+    return structured_data.shorten(text, int(limit))
+
+
+@register.filter
 def og_locale(code: str) -> str:
     return OG_LOCALES.get(code, code)
 

@@ -1,17 +1,29 @@
 import functools
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from fcs_site.context_processors import site_path
 
 register = template.Library()
 
 NATIVE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+@register.filter
+def iso_time(value):
+    """{{ moment|iso_time }}: 2021-04-08T17:55:00+03:00, in the site's time zone, for
+    `<time datetime>` and metadata (Django's date:"c" parses its format on each call)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    return value.isoformat()
 
 
 @register.simple_tag(takes_context=True)

@@ -2,8 +2,9 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from committees.content import VersionMemo, version_of
 from news.models import Article, language_codes
@@ -128,3 +129,57 @@ def articles_about(context, obj, limit=10):
     articles = list(articles.order_by("-published_at", "-pk")[:limit])
     ABOUT_IDS.set_many(version, {key: tuple(article.pk for article in articles)})
     return articles
+
+
+@register.simple_tag
+def committee_links(article):
+    """The article's "WCO bodies in this article" box: the bodies, sessions and people it
+    is linked to, or nothing when it has none.
+
+    Written here rather than as an included template: the three related managers and the
+    loops as template nodes cost a fifth of a millisecond on every article page.
+    """
+    bodies, sessions, people = (
+        _related(article, name) for name in ("bodies", "sessions", "people")
+    )
+    if not (bodies or sessions or people):
+        return ""
+    items = [
+        *(
+            format_html('<li><a href="{}">{}</a></li>', body.get_absolute_url(), body.title)
+            for body in bodies
+        ),
+        *(
+            format_html(
+                '<li><a href="{}">{}</a> ({})</li>',
+                session.get_absolute_url(),
+                session.title(),
+                session.dates_display(),
+            )
+            for session in sessions
+        ),
+    ]
+    for person in people:
+        position = person.position
+        items.append(
+            format_html(
+                '<li><a href="{}">{}</a>{}</li>',
+                person.get_absolute_url(),
+                person.name,
+                f", {position}" if position else "",
+            )
+        )
+    return format_html(
+        '<aside class="article__links" aria-labelledby="committee-links-heading">'
+        '<h2 id="committee-links-heading">{}</h2><ul class="plain-list">{}</ul></aside>',
+        gettext("WCO bodies in this article"),
+        mark_safe("".join(items)),
+    )
+
+
+def _related(article, name: str) -> list:
+    """The rows of a many-to-many relation, as prefetched for the page (else read)."""
+    prefetched = getattr(article, "_prefetched_objects_cache", {})
+    if name in prefetched:
+        return list(prefetched[name])
+    return list(getattr(article, name).all())

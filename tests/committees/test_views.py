@@ -266,6 +266,50 @@ def test_body_timeline_has_upcoming_and_past_sessions(client, registry):
     assert ec.context["past_sessions"] == [registry["ec_42"], registry["ec_41"]]
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                '<time datetime="2021-03-22">22–26 March 2021</time>',
+                '">41st session</a>',
+                "Virtual · Videoconference</p>",
+                "Hybrid · Brussels</p>",
+                "In person · Brussels &lt;HQ&gt; · <strong>Postponed</strong></p>",
+            ],
+        ),
+        (
+            "ru",
+            [
+                '<time datetime="2021-03-22">22–26 марта 2021 г.</time>',
+                '">41-я сессия</a>',
+                "Дистанционный · Видеоконференция</p>",
+                "Очный · Брюссель · <strong>Перенесена</strong></p>",
+            ],
+        ),
+    ],
+)
+def test_body_timeline_items_name_dates_format_venue_and_a_changed_status(
+    client, registry, language, expected
+):
+    SessionFactory(
+        body=registry["ec"],
+        number=43,
+        start_date=date(2022, 9, 5),
+        end_date=date(2022, 9, 9),
+        format="in_person",
+        venue_en="Brussels <HQ>",
+        venue_ru="Брюссель",
+        status="postponed",
+    )
+    html = page(client, registry["ec"].get_absolute_url(language))
+    for text in expected:
+        assert text in html, text
+    assert f'href="{registry["ec_41"].get_absolute_url(language)}"' in html
+    assert "<HQ>" not in html
+
+
 def test_body_page_in_a_language_it_lacks_answers_404_with_a_link(client):
     body = BodyFactory(russian_only=True)
     response = client.get(f"/en/committees/{body.slug}/")
@@ -491,6 +535,11 @@ def test_article_lists_its_bodies_sessions_and_people(client, registry, language
     for text in expected:
         assert text in html, text
     assert f'href="{registry["ec_41"].get_absolute_url(language)}"' in html
+    # Each session with its dates, each person with the position held.
+    dates = {"en": "(22–26 March 2021)", "ru": "(22–26 марта 2021 г.)"}[language]
+    assert dates in html
+    position = registry["bakanov"].position_en if language == "en" else "заместитель начальника"
+    assert f"Oleg Bakanov</a>, {position}" in html or f"Олег Баканов</a>, {position}" in html
 
 
 def test_article_without_links_has_no_links_box(client):
