@@ -5,6 +5,8 @@ imports nothing from news or the project): the functions to call are named in se
 (FCS_CONTENT_CHANGED, FCS_CONTENT_SAVED, FCS_CONTENT_DELETED).
 """
 
+import functools
+import io
 import pickle
 import threading
 import weakref
@@ -16,6 +18,7 @@ from django.db import models, transaction
 from django.db.models.signals import m2m_changed
 from django.utils.encoding import force_str
 from django.utils.module_loading import import_string
+from modeltranslation.manager import MultilingualQuerySet, multilingual_queryset_factory
 
 
 def content_changed() -> None:
@@ -66,6 +69,35 @@ def version_of(request):
     return getattr(request, "content_version", None)
 
 
+@functools.cache
+def _multilingual_class(queryset_class):
+    return multilingual_queryset_factory(queryset_class, instantiate=False)
+
+
+def _multilingual_queryset(queryset_class):
+    return _multilingual_class(queryset_class)()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles modeltranslation's querysets (the rows prefetched for a page) so that each
+    unpickling reuses one class per queryset class: modeltranslation's own __reduce__
+    builds a new class every time, a third of the time it takes to unpickle an article."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, MultilingualQuerySet):
+            factory, args, *rest = obj.__reduce__()
+            if factory is multilingual_queryset_factory:
+                return (_multilingual_queryset, args, *rest)
+        return NotImplemented
+
+
+def freeze(value) -> bytes:
+    """`value` pickled, for `pickle.loads()` in this process."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
 class VersionMemo:
     """Data that many pages share (the ids of a list, a rubric, a list of choices), kept
     in this process for one content version: no round trip to read it, and fresh at once
@@ -114,7 +146,7 @@ class VersionMemo:
         frozen = self.get_many(version, [key]).get(key)
         if frozen is None:
             value = build()  # may raise (Http404): nothing is kept
-            frozen = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            frozen = freeze(value)
             if len(frozen) > max_bytes:
                 return value
             self.set_many(version, {key: frozen})

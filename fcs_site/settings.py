@@ -137,6 +137,8 @@ TEMPLATES = [
                 "fcs_site.context_processors.site",
                 "fcs_site.accessibility.context_processors.accessibility",
             ],
+            # {% extends %} that finds base.html's blocks once, not on every page.
+            "builtins": ["fcs_site.template_extends"],
         },
     },
 ]

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from committees import ordinals
@@ -62,3 +62,12 @@ def session_timeline(sessions):
             )
         )
     return format_html('<ol class="timeline">{}</ol>', mark_safe("".join(items)))
+
+
+@register.simple_tag
+def link_items(objects):
+    """`<li><a href="…">name</a></li>` for each of `objects` (bodies, people), written here
+    rather than as a loop of template nodes (about 30 µs an item)."""
+    return format_html_join(
+        "", '<li><a href="{}">{}</a></li>', ((obj.get_absolute_url(), obj.name) for obj in objects)
+    )
