@@ -1,10 +1,10 @@
 """Dates as each language writes them: partial dates (1983, March 1983) and ranges."""
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from django.core.signals import setting_changed
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.dates import MONTHS
 
 YEAR = "year"
@@ -68,11 +68,27 @@ def _format_date_range(start: date, end: date | None, language: str) -> str:
     return f"{first}{separator}{format_day(end, language)}"
 
 
+def format_moment(value: datetime, language: str | None = None) -> str:
+    """A moment in the site's time zone, to the minute, as date:"j E Y H:i" writes it:
+    «8 апреля 2021 17:55», "8 April 2021 17:55"."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    # The key is the local wall-clock time (aware times in two zones can compare equal).
+    return _format_moment(value.replace(tzinfo=None, second=0, microsecond=0), _language(language))
+
+
+@lru_cache(maxsize=4096)
+def _format_moment(value: datetime, language: str) -> str:
+    with translation.override(language):
+        return dateformat.format(value, "j E Y H:i")
+
+
 def forget_formats(**_kwargs) -> None:
     """Month names and formats come from the settings (LANGUAGES, formats): tests change
     them."""
     _format_day.cache_clear()
     _format_date_range.cache_clear()
+    _format_moment.cache_clear()
 
 
 setting_changed.connect(forget_formats, weak=False)

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html_join
 
+from committees import dates
 from fcs_site.context_processors import site_path
 
 register = template.Library()
@@ -24,6 +26,14 @@ def iso_time(value):
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).isoformat(timespec="seconds")
     return value.isoformat()
+
+
+@register.filter
+def moment(value):
+    """{{ moment|moment }}: «8 апреля 2021 17:55», as date:"j E Y H:i" writes it (each
+    worker writes a moment once per language; the date filter parses its format and
+    looks up the month name on every call)."""
+    return dates.format_moment(value) if value else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -59,6 +69,30 @@ def _language_links(current: str, alternates_items: tuple) -> list[dict]:
             }
         )
     return links
+
+
+# "This article in <language>", written in that language (not translated).
+ARTICLE_IN = {"ru": "Эта статья на русском языке", "en": "This article in English"}
+
+
+@register.simple_tag(takes_context=True)
+def other_language_links(context):
+    """A link to the page's article in each other language it has (`alternates`)."""
+    alternates = context.get("alternates") or {}
+    return _other_language_links(translation.get_language(), tuple(alternates.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _other_language_links(current: str, alternates_items: tuple) -> str:
+    return format_html_join(
+        "",
+        '<p class="other-language"><a href="{}" hreflang="{}" lang="{}">{}</a></p>\n',
+        (
+            (url, code, code, ARTICLE_IN[code])
+            for code, url in alternates_items
+            if code != current and code in ARTICLE_IN
+        ),
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -79,8 +79,23 @@ def test_service_links_and_site_name_are_translated(client, reference):
 
 def test_article_links_to_its_other_language_version(client, reference):
     en = client.get(reference.get_absolute_url("en")).content.decode()
-    assert reference.get_absolute_url("ru") in en
-    assert 'hreflang="ru"' in en and 'lang="ru"' in en
+    ru = client.get(reference.get_absolute_url("ru")).content.decode()
+    to_russian = (
+        f'<p class="other-language"><a href="{reference.get_absolute_url("ru")}" '
+        'hreflang="ru" lang="ru">Эта статья на русском языке</a></p>'
+    )
+    to_english = (
+        f'<p class="other-language"><a href="{reference.get_absolute_url("en")}" '
+        'hreflang="en" lang="en">This article in English</a></p>'
+    )
+    assert to_russian in en and to_english not in en
+    assert to_english in ru and to_russian not in ru
+
+
+def test_article_in_one_language_has_no_other_language_link(client):
+    article = ArticleFactory(russian_only=True)
+    ru = client.get(article.get_absolute_url("ru")).content.decode()
+    assert 'class="other-language"' not in ru
 
 
 def test_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, reference):
@@ -102,7 +117,10 @@ def test_article_missing_in_language_answers_404_with_link_to_the_other(client):
     response = client.get(f"/en/news/{article.pk}/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert article.get_absolute_url("ru") in html
+    assert (
+        f'<a href="{article.get_absolute_url("ru")}" hreflang="ru" lang="ru">'
+        "Эта статья на русском языке</a>"
+    ) in html
     assert "not available in this language" in html
 
 

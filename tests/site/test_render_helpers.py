@@ -125,3 +125,25 @@ def test_kept_rows_unpickle_with_their_relations_and_one_queryset_class(
     assert list(second.bodies.filter(slug="council")) == [council]
     assert not second.bodies.filter(slug=other.slug).exists()
     assert type(first.bodies.all()) is type(second.bodies.all())
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize("zone", ["Europe/Moscow", "Europe/London"])
+def test_moment_writes_what_the_date_filter_writes(language, zone):
+    ours = Template("{% load site_tags %}{{ value|moment }}")
+    django = Template('{{ value|date:"j E Y H:i" }}')
+    moments = [
+        datetime(2021, 4, 8, 14, 55, 59, 999999, tzinfo=UTC),
+        datetime(2022, 1, 31, 23, 5, tzinfo=UTC),  # another day in Moscow
+        datetime(2022, 7, 1, 0, 0, tzinfo=UTC),  # summer time in London
+    ]
+    with override_settings(TIME_ZONE=zone), translation.override(language):
+        for value in moments:
+            expected = django.render(Context({"value": value}))
+            assert ours.render(Context({"value": value})) == expected
+    with override_settings(TIME_ZONE="Europe/Moscow"), translation.override("ru"):
+        assert ours.render(Context({"value": moments[1]})) == "1 февраля 2022 02:05"
+    with override_settings(TIME_ZONE="Europe/London"), translation.override("en"):
+        # The same instant, kept before in Moscow time, is written in London time now.
+        assert ours.render(Context({"value": moments[1]})) == "31 January 2022 23:05"
+        assert ours.render(Context({"value": None})) == ""
