@@ -297,7 +297,8 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         return session
 
     def page_data(self, session, language):
-        context = {}
+        # The session's full name shows four times on the page: written once.
+        context = {"session_title": session.title()}
         related = []
         if getattr(session, "has_phases", True) or getattr(session, "has_reports_approved", True):
             related = narrow(

@@ -198,14 +198,15 @@ def _session_event(session, url: str, language: str, name: str, **extra) -> dict
     )
 
 
-def session_event(session, request, language: str, phases=()) -> dict:
+def session_event(session, request, language: str, phases=(), name: str | None = None) -> dict:
     """The session page's item: an Event organised by the body; its phases as sub-events.
 
-    `phases` are (phase, label) pairs, as the session page shows them.
+    `phases` are (phase, label) pairs, as the session page shows them; `name` is the
+    session's title in `language` when the caller has it.
     """
     with translation.override(language):
         url = request.build_absolute_uri(session.get_absolute_url(language))
-        name = session.title()
+        name = name or session.title()
         summary = getattr(session, f"summary_{language}", "") or ""
         data = _session_event(
             session,

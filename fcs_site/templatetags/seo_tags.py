@@ -172,7 +172,13 @@ def session_json_ld(context, session, phases=()):
     if request is None or session is None:
         return ""
     return structured_data.json_ld_script(
-        structured_data.session_event(session, request, get_language(), phases=phases or ())
+        structured_data.session_event(
+            session,
+            request,
+            get_language(),
+            phases=phases or (),
+            name=context.get("session_title"),
+        )
     )
 
 
