@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed
 from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.module_loading import import_string
 from modeltranslation.manager import MultilingualQuerySet, multilingual_queryset_factory
 
@@ -217,13 +218,15 @@ class PublicContent:
         Django's own builds a dict of every choice on each call (about 25 µs); a body
         page shows a dozen labels. The labels stay lazy: each call translates its own.
         """
-        labels = _CHOICE_LABELS.get(field)
-        if labels is None:
-            labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
+        if not isinstance(field.choices, (list, tuple)):  # callable choices: read each time
+            return super()._get_FIELD_display(field)
         value = getattr(self, field.attname)
         try:
-            label = labels.get(value, value)
-        except TypeError:  # an unhashable value: Django's way
+            labels = _CHOICE_LABELS.get(field)
+            if labels is None:
+                labels = _CHOICE_LABELS[field] = dict(make_hashable(field.flatchoices))
+            label = labels.get(make_hashable(value), value)
+        except TypeError:  # a value that cannot be a key: Django's way
             return super()._get_FIELD_display(field)
         return force_str(label, strings_only=True)
 

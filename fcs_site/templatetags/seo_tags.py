@@ -17,7 +17,7 @@ register = template.Library()
 OG_LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 
 
-@register.filter
+@register.filter(is_safe=True)
 def shorten(text, limit):
     """{{ text|shorten:200 }}: the text on one line, at most 200 characters (with "…")."""
     return structured_data.shorten(text, int(limit))

@@ -1,5 +1,5 @@
 import functools
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django import template
@@ -21,11 +21,13 @@ NATIVE_NAMES = {"ru": "Русский", "en": "English"}
 def iso_time(value):
     """{{ moment|iso_time }}: 2021-04-08T17:55:00+03:00, in the site's time zone, for
     `<time datetime>` and metadata (Django's date:"c" parses its format on each call)."""
-    if not value:
-        return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return value.isoformat()
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""  # nothing, or not a date: as the date filter writes it
 
 
 @register.filter
@@ -33,7 +35,7 @@ def moment(value):
     """{{ moment|moment }}: «8 апреля 2021 17:55», as date:"j E Y H:i" writes it (each
     worker writes a moment once per language; the date filter parses its format and
     looks up the month name on every call)."""
-    return dates.format_moment(value) if value else ""
+    return dates.format_moment(value) if isinstance(value, datetime) else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -9,8 +9,9 @@ import pytest
 from django.template import Context, Engine, Template, engines
 from django.test import override_settings
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
-from committees.content import freeze
+from committees.content import _CHOICE_LABELS, freeze
 from committees.models import Session
 from fcs_site.template_extends import KeptBlocksExtendsNode, root_blocks
 from news.models import Article
@@ -76,6 +77,8 @@ def test_choice_labels_follow_the_language_and_unknown_values_show_as_they_are()
         assert session.get_status_display() == "Перенесена"
     with translation.override("en"):
         assert session.get_format_display() == "Virtual"
+    # The labels were read once, from the field's own list of choices.
+    assert Session._meta.get_field("format") in _CHOICE_LABELS
     session.format = "by-pigeon"
     assert session.get_format_display() == "by-pigeon"
     assert Session(format=None).get_format_display() is None
@@ -106,6 +109,14 @@ def test_iso_time_is_the_sites_local_time_to_the_second():
     assert template.render(Context({"value": moment})) == "2021-04-08T17:55:00+03:00"
     assert template.render(Context({"value": date(2021, 4, 8)})) == "2021-04-08"
     assert template.render(Context({"value": None})) == ""
+    assert template.render(Context({"value": "not a date"})) == ""
+
+
+def test_shorten_keeps_text_already_safe_as_it_is():
+    html = Template("{% load seo_tags %}{{ text|shorten:20 }}").render(
+        Context({"text": mark_safe("A &amp; B")})
+    )
+    assert html == "A &amp; B"
 
 
 @pytest.mark.django_db
