@@ -68,6 +68,18 @@ def _format_date_range(start: date, end: date | None, language: str) -> str:
     return f"{first}{separator}{format_day(end, language)}"
 
 
+def iso(value) -> str:
+    """A date or a moment for machines (`<time datetime>`, metadata): 2021-04-08, or
+    2021-04-08T17:55:00+03:00 in the site's time zone, to the second; "" for anything else."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
+
+
 def format_moment(value: datetime, language: str | None = None) -> str:
     """A moment in the site's time zone, to the minute, as date:"j E Y H:i" writes it:
     «8 апреля 2021 17:55», "8 April 2021 17:55"."""

@@ -297,7 +297,8 @@ class SessionDetailView(AvailableObjectMixin, DetailView):
         return session
 
     def page_data(self, session, language):
-        # The session's full name shows four times on the page: written once.
+        # The session's full name shows in the title, the heading, the descriptions and the
+        # JSON-LD: written once.
         context = {"session_title": session.title()}
         related = []
         if getattr(session, "has_phases", True) or getattr(session, "has_reports_approved", True):

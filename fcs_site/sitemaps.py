@@ -231,9 +231,9 @@ class PageSitemap(TranslatedSitemap):
         pages += [("committees:body_list", {})]
         pages += [("opendata:index", {})]
         pages += [("opendata:dataset", {"identifier": d.identifier}) for d in opendata.DATASETS]
-        pages = [(name, kwargs, language_codes()) for name, kwargs in pages]
-        # Rubrics and topics in one query, each in the languages it has a name in.
         codes = language_codes()
+        pages = [(name, kwargs, codes) for name, kwargs in pages]
+        # Rubrics and topics in one query, each in the languages it has a name in.
         names = [f"name_{code}" for code in codes]
         slugs = [
             model.objects.annotate(url_name=Value(url_name, output_field=CharField()))

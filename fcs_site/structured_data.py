@@ -9,10 +9,11 @@ nonce for it).
 import json
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from committees import dates
 from committees.addresses import reverse_in
 from news.search_index import html_to_text
 
@@ -33,10 +34,6 @@ def shorten(text, limit: int) -> str:
     filter truncatechars takes tens, even on text shorter than the limit."""
     text = " ".join(str(text or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _moment(value) -> str:
-    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 def news_article(article, request, language: str) -> dict:
@@ -60,8 +57,8 @@ def news_article(article, request, language: str) -> dict:
     }
     if article.published_at is not None:
         # A draft seen in a staff preview has no publication date yet.
-        data["datePublished"] = _moment(article.published_at)
-        data["dateModified"] = _moment(max(article.updated_at, article.published_at))
+        data["datePublished"] = dates.iso(article.published_at)
+        data["dateModified"] = dates.iso(max(article.updated_at, article.published_at))
     if article.rubric_id and article.rubric.name:
         data["articleSection"] = article.rubric.name
     image = article.lead_photo_rendition(width=1200, request=request)

@@ -32,6 +32,19 @@ def short_session_title(session, case=ordinals.NOMINATIVE):
 NOTED_STATUSES = ("postponed", "cancelled")
 
 
+@register.filter
+def session_meta(session):
+    """{{ session|session_meta }}: how a session or phase is held, its venue, and its status
+    when that is news (Virtual · Videoconference · <strong>Postponed</strong>)."""
+    parts = [conditional_escape(session.get_format_display())]
+    venue = session.venue
+    if venue:
+        parts.append(conditional_escape(venue))
+    if session.status in NOTED_STATUSES:
+        parts.append(format_html("<strong>{}</strong>", session.get_status_display()))
+    return mark_safe(" · ".join(parts))
+
+
 @register.simple_tag
 def session_timeline(sessions):
     """A body's sessions as a timeline (`<ol class="timeline">`), newest or soonest first
@@ -42,12 +55,6 @@ def session_timeline(sessions):
     """
     items = []
     for session in sessions:
-        meta = [conditional_escape(session.get_format_display())]
-        venue = session.venue
-        if venue:
-            meta.append(conditional_escape(venue))
-        if session.status in NOTED_STATUSES:
-            meta.append(format_html("<strong>{}</strong>", session.get_status_display()))
         items.append(
             format_html(
                 '<li class="timeline__item">'
@@ -58,7 +65,7 @@ def session_timeline(sessions):
                 session.dates_display(),
                 session.get_absolute_url(),
                 session.short_title(),
-                mark_safe(" · ".join(meta)),
+                session_meta(session),
             )
         )
     return format_html('<ol class="timeline">{}</ol>', mark_safe("".join(items)))

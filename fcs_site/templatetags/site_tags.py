@@ -1,12 +1,12 @@
 import functools
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html_join
 
 from committees import dates
@@ -21,13 +21,7 @@ NATIVE_NAMES = {"ru": "Русский", "en": "English"}
 def iso_time(value):
     """{{ moment|iso_time }}: 2021-04-08T17:55:00+03:00, in the site's time zone, for
     `<time datetime>` and metadata (Django's date:"c" parses its format on each call)."""
-    if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return ""  # nothing, or not a date: as the date filter writes it
+    return dates.iso(value)
 
 
 @register.filter

@@ -399,6 +399,22 @@ def test_session_held_in_phases_lists_them(client, registry, language, part):
     assert html.count('id="phase-') == 2
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "In person · Brussels &lt;HQ&gt; · <strong>Cancelled</strong></p>"),
+        ("ru", "Очный · Брюссель · <strong>Отменена</strong></p>"),
+    ],
+)
+def test_a_phase_names_its_format_venue_and_a_cancellation(client, registry, language, expected):
+    phase = registry["ec_42"].phases.order_by("start_date").last()
+    phase.venue_en, phase.venue_ru, phase.status = "Brussels <HQ>", "Брюссель", "cancelled"
+    phase.save()
+    html = page(client, registry["ec_42"].get_absolute_url(language))
+    assert expected in html
+    assert "<HQ>" not in html
+
+
 def test_double_numbered_session_answers_at_both_numbers(client, registry):
     canonical = "/en/committees/council/sessions/139/"
     assert registry["council_139"].get_absolute_url("en") == canonical
