@@ -19,6 +19,8 @@ from django.db.models.signals import m2m_changed
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from modeltranslation.manager import MultilingualQuerySet, multilingual_queryset_factory
 
 
@@ -241,3 +243,25 @@ class PublicContent:
             deleted = rows_deleted(super().delete(*args, **kwargs))
         content_changed()
         return deleted
+
+
+# The list items a worker wrote for the content version, by kind, language and row, as it
+# keeps article cards: a body's timeline and its links to other bodies, and the links of an
+# article's "WCO bodies" box, are the same on every request until some content changes.
+ITEMS = VersionMemo(size=4096)
+
+
+def kept_items(context, kind: str, objects, write) -> str:
+    """`write(obj)` for each of `objects` (model rows), joined, each item written once per
+    content version and language in this worker."""
+    objects = list(objects)
+    version = version_of(context.get("request"))
+    language = get_language()
+    keys = [(kind, language, obj._meta.label_lower, obj.pk) for obj in objects]
+    found = ITEMS.get_many(version, keys)
+    written = {}
+    for key, obj in zip(keys, objects, strict=True):
+        if key not in found:
+            written[key] = found[key] = write(obj)
+    ITEMS.set_many(version, written)
+    return mark_safe("".join(found[key] for key in keys))

@@ -63,7 +63,7 @@ def test_an_edited_article_shows_at_once(client, linked, staff_user):
 
     body.name_en = "Enforcement Committee (renamed)"
     body.save()
-    assert "Enforcement Committee (renamed)" in html(client, url)
+    assert "Enforcement Committee (renamed)</a></li>" in html(client, url)  # its links box
 
     article.title_en = ""
     article.save()
@@ -100,6 +100,34 @@ def test_new_sessions_delegations_and_news_show_at_once(client, linked):
     news.sessions.add(later)  # a link alone, no row saved after it
     assert "The 43rd session opens" in html(client, body_url)
     assert "The 43rd session opens" in html(client, session_url(later))
+
+
+def test_timeline_items_and_body_links_follow_each_change_and_language(client, linked):
+    """The items a worker keeps (`committees_tags.ITEMS`) are rewritten after a change, and
+    each language has its own."""
+    _article, body, session = linked
+    parent = BodyFactory(name_en="Policy Commission", name_ru="Политическая комиссия")
+    body.reports_to.add(parent)
+    child = BodyFactory(name_en="Working Group", name_ru="Рабочая группа", reports_to=[body])
+    body_url = f"/en/committees/{body.slug}/"
+    page = html(client, body_url)
+    assert "Policy Commission</a></li>" in page and "Working Group</a></li>" in page
+    assert "Рабочая группа" in html(client, f"/ru/committees/{body.slug}/")
+
+    session.venue_en = "Tokyo"
+    session.status = "postponed"
+    session.save()
+    child.name_en = "Working Group on E-Commerce"
+    child.save()
+    parent.name_en = "Policy Commission (renamed)"
+    parent.save()
+    page = html(client, body_url)
+    assert "Tokyo · <strong>Postponed</strong></p>" in page
+    assert "Working Group on E-Commerce</a></li>" in page
+    assert "Policy Commission (renamed)</a></li>" in page
+    ru_page = html(client, f"/ru/committees/{body.slug}/")
+    assert "<strong>Перенесена</strong>" in ru_page and "Рабочая группа</a></li>" in ru_page
+    assert "Working Group" not in ru_page
 
 
 def test_a_session_moves_to_the_past_when_its_day_is_over_without_any_change(client):
