@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from committees import dates
 from fcs_site.context_processors import site_path
@@ -150,3 +150,36 @@ def chrome(parser, token):
     nodelist = parser.parse(("endchrome",))
     parser.delete_first_token()
     return ChromeNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+@register.simple_tag
+def search_results(results):
+    """The items of a page of search results (`fcs_site.search.SearchResult`), each an
+    `<li class="search-result">` with its title, kind, date and snippet.
+
+    Written here rather than as a loop of template nodes, which cost about 70 µs a result:
+    a page shows twenty.
+    """
+    return format_html_join(
+        "\n",
+        '<li class="search-result"><article>'
+        '<h2 class="search-result__title"><a href="{}">{}</a></h2>'
+        '<p class="search-result__meta">{}{}</p>{}'
+        "</article></li>",
+        (
+            (
+                result.url,
+                result.title,
+                result.label,
+                format_html(
+                    ' · <time datetime="{}">{}</time>', result.date_iso, result.date_shown
+                )
+                if result.date
+                else "",
+                format_html('<p class="search-result__snippet">{}</p>', result.snippet)
+                if result.snippet
+                else "",
+            )
+            for result in results
+        ),
+    )
