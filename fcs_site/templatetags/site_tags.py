@@ -171,9 +171,7 @@ def search_results(results):
                 result.url,
                 result.title,
                 result.label,
-                format_html(
-                    ' · <time datetime="{}">{}</time>', result.date_iso, result.date_shown
-                )
+                format_html(' · <time datetime="{}">{}</time>', result.date_iso, result.date_shown)
                 if result.date
                 else "",
                 format_html('<p class="search-result__snippet">{}</p>', result.snippet)
