@@ -1,3 +1,4 @@
+import importlib
 import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -559,6 +560,44 @@ def _dated_matches(now):
         for day in range(1, 5)
     ]
     return old, newer
+
+
+def vector_storage():
+    """How PostgreSQL stores the article vectors: {column: attstorage}, and the table's
+    options."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'news_article'::regclass"
+            " AND attname IN ('search_ru', 'search_en')"
+        )
+        storage = dict(cursor.fetchall())
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = 'news_article'::regclass")
+        (options,) = cursor.fetchone()
+    return storage, options or []
+
+
+@postgres_only
+def test_postgresql_keeps_article_vectors_in_the_row_and_the_migration_rewrites_them():
+    """Stored out of line, each vector read by the ranking is a TOAST lookup (migration 0011)."""
+    migration = importlib.import_module("news.migrations.0011_article_search_vectors_stored_inline")
+    assert vector_storage() == (
+        {"search_ru": "m", "search_en": "m"},
+        ["toast_tuple_target=4080"],
+    )
+    article = ArticleFactory(title_ru="Таможенный контроль", title_en="Customs control")
+    before = Article.objects.filter(pk=article.pk).values_list("search_ru", "search_en").get()
+    with connection.cursor() as cursor:  # ALTER TABLE waits for no checks of the test's rows
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.schema_editor() as editor:
+        migration.store_as_before(None, editor)
+    assert vector_storage() == ({"search_ru": "x", "search_en": "x"}, [])
+    with connection.schema_editor() as editor:
+        migration.keep_inline(None, editor)
+    assert vector_storage()[0] == {"search_ru": "m", "search_en": "m"}
+    # Each vector is written anew, unchanged.
+    after = Article.objects.filter(pk=article.pk).values_list("search_ru", "search_en").get()
+    assert after == before
+    assert found("контроль") == [article.pk] and found("control", "en") == [article.pk]
 
 
 @postgres_only
