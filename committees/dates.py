@@ -30,6 +30,17 @@ def _format_day(value: date, language: str) -> str:
         return dateformat.format(value, "j F Y")
 
 
+def format_day_plain(value: date, language: str | None = None) -> str:
+    """26 January 1953, «26 января 1953» (no «г.»): the day as date:"j E Y" writes it."""
+    return _format_day_plain(value, _language(language))
+
+
+@lru_cache(maxsize=4096)
+def _format_day_plain(value: date, language: str) -> str:
+    with translation.override(language):
+        return dateformat.format(value, "j E Y")
+
+
 def format_partial_date(value: date | None, precision: str, language: str | None = None) -> str:
     """A date known to the year, the month or the day, written to that precision."""
     if value is None:
@@ -99,6 +110,7 @@ def forget_formats(**_kwargs) -> None:
     """Month names and formats come from the settings (LANGUAGES, formats): tests change
     them."""
     _format_day.cache_clear()
+    _format_day_plain.cache_clear()
     _format_date_range.cache_clear()
     _format_moment.cache_clear()
 

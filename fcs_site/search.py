@@ -42,12 +42,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat, JSONObject, NullIf
 from django.utils import timezone
-from django.utils.dates import MONTHS_ALT
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 
+from committees import dates
 from committees.models import Body, Person, Session, Term
 from news.models import Article
 from news.search_index import CONFIGS, fold, html_to_text, yo_to_ye
@@ -139,22 +139,17 @@ class SearchResult:
         return self.source.label
 
     @property
-    def shown_date(self):
-        """The date in local time, as the template's |date filter reads it."""
-        return template_localtime(self.date)
-
-    @property
     def date_iso(self) -> str:
-        """The date for <time datetime>, as |date:"c" writes it."""
-        return self.shown_date.isoformat() if self.date else ""
+        """The date for <time datetime>: the day, or the moment in the site's time zone."""
+        return dates.iso(self.date)
 
     @property
     def date_shown(self) -> str:
         """The date as shown: `date_text`, else the day as |date:"j E Y" writes it."""
         if self.date_text or not self.date:
             return self.date_text
-        day = self.shown_date
-        return f"{day.day} {MONTHS_ALT[day.month]} {day.year:04d}"
+        day = template_localtime(self.date)
+        return dates.format_day_plain(day.date() if isinstance(day, datetime) else day)
 
 
 @dataclass

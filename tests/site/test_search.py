@@ -660,8 +660,8 @@ def test_postgresql_pages_hold_exactly_the_ranked_newest_matches(monkeypatch):
 def test_a_result_shows_its_date_in_the_page_language(client, language, query, shown):
     ArticleFactory(
         title_ru="Заседание", title_en="Meeting",
-        published_at=datetime(2021, 4, 9, 0, 30, tzinfo=MSK),
+        published_at=datetime(2021, 4, 9, 0, 30, 0, 123456, tzinfo=MSK),
     )  # fmt: skip
     html = client.get(f"/{language}/search/", {"q": query}).content.decode()
-    # Moscow time, as on the article's page: in UTC it was still 8 April.
+    # Moscow time, to the second, as on the article's page: in UTC it was still 8 April.
     assert f'<time datetime="2021-04-09T00:30:00+03:00">{shown}</time>' in html
