@@ -3,52 +3,48 @@
 A search reads the vector of each of the newest matching articles twice (the match, then
 the rank). Stored out of line, each read is a lookup in the TOAST index and a copy of the
 chunks: most of the ranking query's time. `STORAGE MAIN` keeps the vectors in the row
-unless the row could not fit a page otherwise; `toast_tuple_target` lets a row with its
-two vectors (about 3 KB for a typical release) stay in the heap, while the long texts
-(body, note, their folded copies) still go out of line first, as before.
+unless the row could not fit a page otherwise. PostgreSQL moves the other long values out
+(largest first) until the row is under `toast_tuple_target`; at the default (2 KB) a row
+with its vectors never is, and it would push out even the title, the slug and the lead.
+At a page's worth, the long texts (body, note, their folded copies) go out first, and the
+short columns stay beside the vectors (a release's two vectors are 2-7 KB).
 
-Existing rows are rewritten once so that their vectors move in; rows saved later are
-stored that way anyway. Nothing changes on other databases, which have no vectors.
+This changes the catalog only (a brief lock, given up after `LOCK_TIMEOUT` rather than
+queueing every reader behind it: run the migration again then). Rows written from now on
+are stored this way; migration 0012 moves the vectors of the rows already there. Nothing
+changes on other databases, which have no vectors.
 """
 
 from django.db import migrations
 
 VECTORS = ("search_ru", "search_en")
-# Bytes: half a page, the heap's share of a row before PostgreSQL moves its long texts out.
-TOAST_TUPLE_TARGET = 4080
+# Bytes: the largest PostgreSQL allows, a row that fills a page.
+TOAST_TUPLE_TARGET = 8160
+LOCK_TIMEOUT = "10s"
 
 
-def keep_inline(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
+def _alter(schema_editor, storage: str, options: str) -> None:
     table = schema_editor.quote_name("news_article")
-    columns = [schema_editor.quote_name(name) for name in VECTORS]
-    schema_editor.execute(
-        f"ALTER TABLE {table} "
-        + ", ".join(f"ALTER COLUMN {column} SET STORAGE MAIN" for column in columns)
-    )
-    schema_editor.execute(f"ALTER TABLE {table} SET (toast_tuple_target = {TOAST_TUPLE_TARGET})")
-    # A vector left as it is keeps its place out of line: each is written anew.
-    schema_editor.execute(
-        f"UPDATE {table} SET "
-        + ", ".join(f"{column} = {column} || ''::tsvector" for column in columns)
-        + " WHERE "
-        + " OR ".join(f"{column} IS NOT NULL" for column in columns)
-    )
-
-
-def store_as_before(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name("news_article")
+    schema_editor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     schema_editor.execute(
         f"ALTER TABLE {table} "
         + ", ".join(
-            f"ALTER COLUMN {schema_editor.quote_name(name)} SET STORAGE EXTENDED"
+            f"ALTER COLUMN {schema_editor.quote_name(name)} SET STORAGE {storage}"
             for name in VECTORS
         )
+        + f", {options}"
     )
-    schema_editor.execute(f"ALTER TABLE {table} RESET (toast_tuple_target)")
+
+
+def keep_inline(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        _alter(schema_editor, "MAIN", f"SET (toast_tuple_target = {TOAST_TUPLE_TARGET})")
+
+
+def store_as_before(apps, schema_editor):
+    """Back to PostgreSQL's defaults; vectors already in rows stay there, which is harmless."""
+    if schema_editor.connection.vendor == "postgresql":
+        _alter(schema_editor, "EXTENDED", "RESET (toast_tuple_target)")
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,6 @@
 import importlib
 import io
+import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -576,28 +577,49 @@ def vector_storage():
     return storage, options or []
 
 
+def toast_chunks() -> int:
+    """The chunks of values the article table keeps out of line."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltoastrelid::regclass FROM pg_class WHERE relname = 'news_article'"
+        )
+        (toast,) = cursor.fetchone()
+        cursor.execute(f"SELECT count(*) FROM {toast}")
+        return cursor.fetchone()[0]
+
+
 @postgres_only
-def test_postgresql_keeps_article_vectors_in_the_row_and_the_migration_rewrites_them():
-    """Stored out of line, each vector read by the ranking is a TOAST lookup (migration 0011)."""
-    migration = importlib.import_module("news.migrations.0011_article_search_vectors_stored_inline")
+def test_postgresql_keeps_article_vectors_in_the_row_and_moves_existing_ones_in():
+    """Stored out of line, each vector read by the ranking is a TOAST lookup (migrations
+    0011 and 0012)."""
+    storage = importlib.import_module("news.migrations.0011_article_search_vectors_stored_inline")
+    moving = importlib.import_module("news.migrations.0012_article_search_vectors_moved_into_rows")
     assert vector_storage() == (
         {"search_ru": "m", "search_en": "m"},
-        ["toast_tuple_target=4080"],
+        ["toast_tuple_target=8160"],
     )
-    article = ArticleFactory(title_ru="Таможенный контроль", title_en="Customs control")
-    before = Article.objects.filter(pk=article.pk).values_list("search_ru", "search_en").get()
     with connection.cursor() as cursor:  # ALTER TABLE waits for no checks of the test's rows
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with connection.schema_editor() as editor:
-        migration.store_as_before(None, editor)
+        storage.store_as_before(None, editor)
     assert vector_storage() == ({"search_ru": "x", "search_en": "x"}, [])
+
+    # A long release, saved the old way: its Russian vector (some 5 KB) goes out of line.
+    words = random.Random(8).choices("абвгдежзиклмнопрстуфхцчшэюя", k=2400)
+    body = " ".join("".join(words[i : i + 8]) for i in range(0, len(words), 8))
+    article = ArticleFactory(title_ru="Таможенный контроль", body_ru=f"<p>{body}</p>")
+    before = Article.objects.filter(pk=article.pk).values_list("search_ru", "search_en").get()
+    out_of_line = toast_chunks()
+
     with connection.schema_editor() as editor:
-        migration.keep_inline(None, editor)
+        storage.keep_inline(None, editor)
+        moving.move_vectors(None, editor)
     assert vector_storage()[0] == {"search_ru": "m", "search_en": "m"}
-    # Each vector is written anew, unchanged.
+    # The vector's four chunks are gone, and no short column took their place.
+    assert toast_chunks() == out_of_line - 4
     after = Article.objects.filter(pk=article.pk).values_list("search_ru", "search_en").get()
     assert after == before
-    assert found("контроль") == [article.pk] and found("control", "en") == [article.pk]
+    assert found("контроль") == [article.pk] and found(body.split()[100]) == [article.pk]
 
 
 @postgres_only
