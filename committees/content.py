@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.module_loading import import_string
@@ -253,11 +254,13 @@ ITEMS = VersionMemo(size=4096)
 
 def kept_items(context, kind: str, objects, write) -> str:
     """`write(obj)` for each of `objects` (model rows), joined, each item written once per
-    content version and language in this worker."""
+    content version, language and script prefix in this worker."""
     objects = list(objects)
     version = version_of(context.get("request"))
     language = get_language()
-    keys = [(kind, language, obj._meta.label_lower, obj.pk) for obj in objects]
+    # Links are written under the script prefix (a site mounted at /press/) and URLconf.
+    place = (get_script_prefix(), get_urlconf())
+    keys = [(kind, language, place, obj._meta.label_lower, obj.pk) for obj in objects]
     found = ITEMS.get_many(version, keys)
     written = {}
     for key, obj in zip(keys, objects, strict=True):

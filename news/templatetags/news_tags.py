@@ -1,7 +1,10 @@
+import hashlib
+
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -46,11 +49,17 @@ def article_cards(context, articles, heading_level=2):
     # Articles may be given as ids, as rows with only their ids, or as card rows.
     articles = [(item, item) if isinstance(item, int) else (item.pk, item) for item in articles]
     language = get_language()
-    keys = [f"card:{version}:{language}:{heading_level}:{pk}" for pk, _item in articles]
+    # A card links under the script prefix (a site mounted at /press/): machines or workers
+    # serving two prefixes keep their cards apart.
+    prefix = get_script_prefix()
+    place = hashlib.sha256(prefix.encode()).hexdigest()[:12] if prefix != "/" else "/"
+    keys = [f"card:{version}:{language}:{heading_level}:{place}:{pk}" for pk, _item in articles]
     # The worker keeps its copy without the version in the key (VersionMemo checks it), so
     # the cards of an older version are replaced rather than left to fill the memo.
+    urlconf = get_urlconf()
     local = {
-        key: (language, heading_level, pk) for key, (pk, _item) in zip(keys, articles, strict=True)
+        key: (language, heading_level, prefix, urlconf, pk)
+        for key, (pk, _item) in zip(keys, articles, strict=True)
     }
     kept = CARDS.get_many(version, local.values())
     found = {key: kept[local[key]] for key in keys if local[key] in kept}

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test.utils import override_script_prefix
 from django.utils import timezone
 
 from news import services
@@ -103,8 +104,8 @@ def test_new_sessions_delegations_and_news_show_at_once(client, linked):
 
 
 def test_timeline_items_and_body_links_follow_each_change_and_language(client, linked):
-    """The items a worker keeps (`committees_tags.ITEMS`) are rewritten after a change, and
-    each language has its own."""
+    """The items a worker keeps (`committees.content.ITEMS`) are rewritten after a change,
+    and each language has its own."""
     _article, body, session = linked
     parent = BodyFactory(name_en="Policy Commission", name_ru="Политическая комиссия")
     body.reports_to.add(parent)
@@ -128,6 +129,29 @@ def test_timeline_items_and_body_links_follow_each_change_and_language(client, l
     ru_page = html(client, f"/ru/committees/{body.slug}/")
     assert "<strong>Перенесена</strong>" in ru_page and "Рабочая группа</a></li>" in ru_page
     assert "Working Group" not in ru_page
+
+
+def test_a_site_mounted_under_a_path_links_under_it_with_items_and_cards_kept(client, linked):
+    """One worker answering at / and behind a proxy at /press/ (SCRIPT_NAME) keeps the
+    timeline, the body links and the news cards of each apart."""
+    article, body, session = linked
+    BodyFactory(name_en="Working Group", reports_to=[body])
+    body_url = f"/en/committees/{body.slug}/"
+    session_href = f'href="{session_url(session)}"'
+    article_href = f'href="{article.get_absolute_url("en")}"'
+    plain = html(client, body_url)
+    assert session_href in plain and article_href in plain
+
+    # The test client passes SCRIPT_NAME on but leaves the prefix to the WSGI handler.
+    with override_script_prefix("/press/"):
+        response = client.get(body_url, SCRIPT_NAME="/press")
+    assert response.status_code == 200
+    mounted = response.content.decode()
+    assert f'href="/press{session_url(session)}"' in mounted  # the timeline
+    assert f'href="/press{article.get_absolute_url("en")}"' in mounted  # a news card
+    assert 'href="/press/en/committees/' in mounted.split("Working Group")[0][-200:]
+    assert session_href not in mounted and article_href not in mounted
+    assert html(client, body_url) == plain
 
 
 def test_a_session_moves_to_the_past_when_its_day_is_over_without_any_change(client):
