@@ -17,24 +17,19 @@ def _language(language: str | None) -> str:
 
 
 def format_day(value: date, language: str | None = None) -> str:
-    """26 January 1953, «26 января 1953 г.»."""
-    return _format_day(value, _language(language))
-
-
-# Dates written once per worker: a body page writes a dozen, each in a language override.
-@lru_cache(maxsize=4096)
-def _format_day(value: date, language: str) -> str:
-    with translation.override(language):
-        if language == "ru":
-            return dateformat.format(value, "j E Y") + " г."
-        return dateformat.format(value, "j F Y")
+    """26 January 1953, «26 января 1953 г.»: the committee pages' dates."""
+    language = _language(language)
+    day = _format_day_plain(value, language)
+    return f"{day} г." if language == "ru" else day
 
 
 def format_day_plain(value: date, language: str | None = None) -> str:
-    """26 January 1953, «26 января 1953» (no «г.»): the day as date:"j E Y" writes it."""
+    """26 January 1953, «26 января 1953» (no «г.»): the day as date:"j E Y" writes it, as the
+    news shows it."""
     return _format_day_plain(value, _language(language))
 
 
+# Dates written once per worker: a body page writes a dozen, each in a language override.
 @lru_cache(maxsize=4096)
 def _format_day_plain(value: date, language: str) -> str:
     with translation.override(language):
@@ -109,7 +104,6 @@ def _format_moment(value: datetime, language: str) -> str:
 def forget_formats(**_kwargs) -> None:
     """Month names and formats come from the settings (LANGUAGES, formats): tests change
     them."""
-    _format_day.cache_clear()
     _format_day_plain.cache_clear()
     _format_date_range.cache_clear()
     _format_moment.cache_clear()

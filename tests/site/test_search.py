@@ -604,7 +604,7 @@ def test_postgresql_keeps_article_vectors_in_the_row_and_moves_existing_ones_in(
         storage.store_as_before(None, editor)
     assert vector_storage() == ({"search_ru": "x", "search_en": "x"}, [])
 
-    # A long release, saved the old way: its Russian vector (some 5 KB) goes out of line.
+    # A long release, saved the old way: its Russian vector (7 KB) goes out of line.
     words = random.Random(8).choices("абвгдежзиклмнопрстуфхцчшэюя", k=2400)
     body = " ".join("".join(words[i : i + 8]) for i in range(0, len(words), 8))
     article = ArticleFactory(title_ru="Таможенный контроль", body_ru=f"<p>{body}</p>")
