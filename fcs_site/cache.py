@@ -1,7 +1,8 @@
 """The page cache for anonymous visitors, and the content version that keeps it fresh.
 
 Every cached page is stored with the *content version* it shows, one number kept in the
-shared cache and read in the same round trip as the page. Saving, publishing,
+shared cache and read in the same round trip as the page; with Redis, each process also
+knows it between changes without asking (`fcs_site.version_watch`). Saving, publishing,
 withdrawing or deleting anything the public sees calls `bump_content_version()`, so
 every page rendered before is never served again: no page waits for a timeout to show a
 change, on any machine. An article
@@ -21,7 +22,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpResponse
@@ -32,6 +33,8 @@ from django.views.decorators.cache import cache_page
 
 from committees.content import VersionMemo
 from news.models import Article
+
+from .version_watch import watch_for
 
 VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-version:next-change"
@@ -66,8 +69,16 @@ def _next_change() -> float:
     return min(moments).timestamp() if moments else NOTHING_SCHEDULED
 
 
+def _watch():
+    """This process's watch of the version (`fcs_site.version_watch`), or None."""
+    return watch_for(caches["default"], (VERSION_KEY, NEXT_CHANGE_KEY))
+
+
 def bump_content_version() -> None:
     """Make every cached page and list count stale, on every machine sharing the cache."""
+    watch = _watch()
+    if watch is not None:
+        watch.forget()  # this process knows at once; the others hear from Redis
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -83,6 +94,14 @@ def content_version(also: str | None = None):
     With `also`, the value cached under that key too, read in the same round trip:
     `(version, value)`.
     """
+    if also is None:
+        watch = _watch()
+        known = watch.read() if watch is not None else None
+        if known is not None:
+            version, next_change = known
+            if next_change == NOTHING_SCHEDULED or next_change > time.time():
+                return version
+            # A scheduled article has come due: the shared cache's path below bumps it.
     keys = [VERSION_KEY, NEXT_CHANGE_KEY] + ([also] if also else [])
     found = cache.get_many(keys)
     version = found.get(VERSION_KEY)
