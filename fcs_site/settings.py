@@ -400,6 +400,10 @@ FCS_PAGE_CACHE_VARIANT = "fcs_site.cache.request_variant"
 FCS_NEWS_LIST_CACHE_SECONDS = env_int("FCS_NEWS_LIST_CACHE_SECONDS", 3600)
 # Called by the apps whenever something the public sees is saved or deleted.
 FCS_CONTENT_CHANGED = "fcs_site.cache.bump_content_version"
+# With Redis: each process knows the content version between changes, told of each change
+# by Redis (CLIENT TRACKING, Redis 6 or later), instead of a round trip per request. Off
+# for a Redis-compatible server or proxy without tracking (fcs_site/version_watch.py).
+FCS_CONTENT_VERSION_TRACKING = env_bool("FCS_CONTENT_VERSION_TRACKING", default=True)
 # Called by the committees app after a row is saved: fills the row's site-search columns.
 FCS_CONTENT_SAVED = "fcs_site.committees_index.row_saved"
 # Called after public rows are deleted: notes when, for dataset versions and sitemap dates.
