@@ -100,7 +100,8 @@ class VersionWatch:
         return self.values
 
     def _connect(self):
-        pool = self.backend.client.get_client(write=False).connection_pool
+        # The primary: the server every write goes through, so it sees every change.
+        pool = self.backend.client.get_client(write=True).connection_pool
         connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
         connection.connect()
         connection.send_command("CLIENT", "TRACKING", "ON")
