@@ -25,11 +25,13 @@ def page_cache_server(request, settings):
     """Each test runs with one process's cache, then with Redis as on several machines
     (where each process knows the content version between changes: version_watch)."""
     if request.param == "Redis":
-        require_redis()
+        other = require_redis()
         settings.CACHES = redis_caches()
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
     yield request.param
     if request.param == "Redis":
-        cache.clear()
+        for key in other.scan_iter(match=f"{prefix}:*"):
+            other.delete(key)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -130,6 +131,77 @@ def no_bump():
     """FCS_CONTENT_CHANGED for a save whose bump happens elsewhere."""
 
 
+def test_messages_are_read_off_and_the_connection_kept(shared):
+    bump_content_version()
+    first = content_version()
+    watch = shared.watch()
+    connection = watch.connection
+    for _ in range(3):  # three changes elsewhere before the next request
+        elsewhere_bump(shared)
+    assert content_version() == first + 3
+    assert watch.connection is connection  # no new connection for a change
+    elsewhere_bump(shared)
+    assert content_version() == first + 4
+
+
+def test_a_message_arriving_before_the_answer_is_not_taken_for_it(shared, monkeypatch):
+    bump_content_version()
+    first = content_version()
+    watch = shared.watch()
+    # The change lands between the look at the connection and the read: Redis sends its
+    # message, then the answer.
+    monkeypatch.setattr(watch, "_drain", lambda: None)
+    elsewhere_bump(shared)
+    assert content_version() == first + 1
+    elsewhere_bump(shared)
+    assert content_version() == first + 2
+
+
+def test_a_passing_error_does_not_turn_tracking_off(shared, monkeypatch):
+    from redis.exceptions import ResponseError
+
+    bump_content_version()
+    first = content_version()
+    watch = shared.watch()
+    elsewhere_bump(shared)
+    real_read = watch.connection.read_response
+    busy = [True]
+
+    def read_response(*args, **kwargs):
+        if busy and not kwargs.get("push_request"):
+            busy.clear()
+            raise ResponseError("BUSY Redis is busy running a script.")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(watch.connection, "read_response", read_response)
+    assert content_version() == first + 1  # read from the shared cache meanwhile
+    assert not watch.disabled
+    watch.failed_at -= VersionWatch.RETRY_SECONDS
+    assert content_version() == first + 1
+    assert watch.values is not None and watch.values[0] == first + 1
+
+
+def test_a_user_not_allowed_to_track_gets_the_shared_read(settings):
+    other = require_redis()
+    user, password = f"fcs-test-{uuid.uuid4().hex[:12]}", uuid.uuid4().hex
+    other.execute_command("ACL", "SETUSER", user, "on", f">{password}", "~*", "+@all", "-client")
+    try:
+        url = REDIS_URL.replace("redis://", f"redis://{user}:{password}@")
+        settings.CACHES = redis_caches(url)
+        bump_content_version()
+        version = content_version()
+        assert version == caches["default"].get(VERSION_KEY)
+        watch = watch_for(caches["default"], (VERSION_KEY, NEXT_CHANGE_KEY))
+        assert watch.disabled and watch.connection is None
+        other.incr(caches["default"].make_key(VERSION_KEY))
+        assert content_version() == version + 1
+        # The refused connection was closed, not left open: only the cache's own remain.
+        users = [c["user"] for c in other.client_list() if c.get("user") == user]
+        assert len(users) == 1
+    finally:
+        other.execute_command("ACL", "DELUSER", user)
+
+
 def test_a_killed_connection_or_a_flushed_cache_never_leaves_an_old_version(shared):
     bump_content_version()
     first = content_version()
@@ -154,7 +226,7 @@ def test_a_silent_connection_is_not_trusted_longer_than_the_recheck(shared, monk
     # A connection dropped without a word: nothing ever arrives on it.
     monkeypatch.setattr(watch.connection, "can_read", lambda timeout=0: False)
     clock = [time.monotonic()]
-    monkeypatch.setattr("fcs_site.version_watch.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("fcs_site.version_watch.time", SimpleNamespace(monotonic=lambda: clock[0]))
     watch.read_at = clock[0]
     elsewhere_bump(shared)
     assert content_version() == first  # within the recheck: the last value
