@@ -78,7 +78,7 @@ def bump_content_version() -> None:
     """Make every cached page and list count stale, on every machine sharing the cache."""
     watch = _watch()
     if watch is not None:
-        watch.forget()  # this process knows at once; the others hear from Redis
+        watch.stale()  # this process knows at once; the others hear from Redis
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

@@ -23,6 +23,12 @@ def require_redis(url: str = REDIS_URL):
     return client
 
 
+def delete_keys(client, prefix: str) -> None:
+    """Remove what a test wrote under its key prefix (the database stays as others left it)."""
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+
+
 def redis_caches(url: str = REDIS_URL, prefix: str | None = None) -> dict:
     """CACHES as the settings make them for CACHE_URL=`url`, in a key space of its own."""
     return {

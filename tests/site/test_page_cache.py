@@ -13,7 +13,7 @@ from fcs_site.cache import VERSION_KEY, content_version, request_variant
 from news import services
 from news.models import Article, Rubric
 from tests.factories import ArticleFactory, RubricFactory
-from tests.site.redis_support import redis_caches, require_redis
+from tests.site.redis_support import delete_keys, redis_caches, require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,7 @@ def page_cache_server(request, settings):
         prefix = settings.CACHES["default"]["KEY_PREFIX"]
     yield request.param
     if request.param == "Redis":
-        for key in other.scan_iter(match=f"{prefix}:*"):
-            other.delete(key)
+        delete_keys(other, prefix)
 
 
 @pytest.fixture

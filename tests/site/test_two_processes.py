@@ -23,6 +23,7 @@ from django.db import connection
 from fcs_site.bench.database import database_url
 from fcs_site.bench.run import Server
 from tests.factories import ArticleFactory
+from tests.site.redis_support import delete_keys, require_redis
 
 pytestmark = [
     pytest.mark.postgres,
@@ -35,19 +36,6 @@ pytestmark = [
 
 REDIS_URL = os.environ.get("FCS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 PASSWORD = "correct-horse-battery-staple"
-
-
-def redis_client():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs Redis at {REDIS_URL}: {error}")
-        pytest.skip(f"no Redis at {REDIS_URL}: {error}")
-    return client
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +53,7 @@ def static_root(tmp_path_factory):
 
 @pytest.fixture
 def two_sites(static_root, tmp_path, settings, monkeypatch):
-    redis = redis_client()
+    redis = require_redis(REDIS_URL)
     prefix = f"fcs-test-{uuid.uuid4().hex}"
     # This process writes content too (the factories): it shares the sites' cache, as
     # every machine of a deployment does.
@@ -93,8 +81,7 @@ def two_sites(static_root, tmp_path, settings, monkeypatch):
     finally:
         for server in servers:
             server.stop()
-        for key in redis.scan_iter(match=f"*{prefix}*"):
-            redis.delete(key)
+        delete_keys(redis, prefix)
 
 
 class Browser:

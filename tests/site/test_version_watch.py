@@ -25,7 +25,7 @@ from django.utils import timezone
 from fcs_site.cache import NEXT_CHANGE_KEY, VERSION_KEY, bump_content_version, content_version
 from fcs_site.version_watch import VersionWatch, watch_for
 from tests.factories import ArticleFactory
-from tests.site.redis_support import REDIS_URL, redis_caches, require_redis
+from tests.site.redis_support import REDIS_URL, delete_keys, redis_caches, require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,20 @@ def shared(settings):
     """The site's cache in Redis, and a connection of another machine to the same Redis."""
     other = require_redis()
     settings.CACHES = redis_caches()
-    backend = caches["default"]
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
     yield SimpleNamespace(
         other=other,
-        prefix=settings.CACHES["default"]["KEY_PREFIX"],
-        key=backend.make_key,
+        prefix=prefix,
+        key=caches["default"].make_key,
         watch=lambda: watch_for(caches["default"], (VERSION_KEY, NEXT_CHANGE_KEY)),
     )
-    for key in other.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
-        other.delete(key)
+    delete_keys(other, prefix)
+
+
+def known_version(shared):
+    """A content change made here, then read: (the version, this process's watch of it)."""
+    bump_content_version()
+    return content_version(), shared.watch()
 
 
 def elsewhere_bump(shared):
@@ -75,9 +80,7 @@ def count_round_trips(monkeypatch, watch):
 
 
 def test_the_version_is_read_once_and_then_known_without_a_round_trip(shared, monkeypatch):
-    bump_content_version()
-    version = content_version()
-    watch = shared.watch()
+    version, watch = known_version(shared)
     assert watch is not None and watch.connection is not None
     sent = count_round_trips(monkeypatch, watch)
     assert [content_version() for _ in range(50)] == [version] * 50
@@ -85,8 +88,7 @@ def test_the_version_is_read_once_and_then_known_without_a_round_trip(shared, mo
 
 
 def test_a_change_made_by_another_process_is_seen_by_the_next_request(shared):
-    bump_content_version()
-    before = content_version()
+    before, _watch = known_version(shared)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "fcs_site.settings",
@@ -132,9 +134,7 @@ def no_bump():
 
 
 def test_messages_are_read_off_and_the_connection_kept(shared):
-    bump_content_version()
-    first = content_version()
-    watch = shared.watch()
+    first, watch = known_version(shared)
     connection = watch.connection
     for _ in range(3):  # three changes elsewhere before the next request
         elsewhere_bump(shared)
@@ -142,12 +142,13 @@ def test_messages_are_read_off_and_the_connection_kept(shared):
     assert watch.connection is connection  # no new connection for a change
     elsewhere_bump(shared)
     assert content_version() == first + 4
+    bump_content_version()  # a change made here: known at once, on the same connection
+    assert content_version() == first + 5
+    assert watch.connection is connection
 
 
 def test_a_message_arriving_before_the_answer_is_not_taken_for_it(shared, monkeypatch):
-    bump_content_version()
-    first = content_version()
-    watch = shared.watch()
+    first, watch = known_version(shared)
     # The change lands between the look at the connection and the read: Redis sends its
     # message, then the answer.
     monkeypatch.setattr(watch, "_drain", lambda: None)
@@ -160,9 +161,7 @@ def test_a_message_arriving_before_the_answer_is_not_taken_for_it(shared, monkey
 def test_a_passing_error_does_not_turn_tracking_off(shared, monkeypatch):
     from redis.exceptions import ResponseError
 
-    bump_content_version()
-    first = content_version()
-    watch = shared.watch()
+    first, watch = known_version(shared)
     elsewhere_bump(shared)
     real_read = watch.connection.read_response
     busy = [True]
@@ -203,9 +202,7 @@ def test_a_user_not_allowed_to_track_gets_the_shared_read(settings):
 
 
 def test_a_killed_connection_or_a_flushed_cache_never_leaves_an_old_version(shared):
-    bump_content_version()
-    first = content_version()
-    watch = shared.watch()
+    first, watch = known_version(shared)
     watch.connection.send_command("CLIENT", "ID")
     client_id = watch.connection.read_response()
     shared.other.execute_command("CLIENT", "KILL", "ID", client_id)
@@ -220,9 +217,7 @@ def test_a_killed_connection_or_a_flushed_cache_never_leaves_an_old_version(shar
 
 
 def test_a_silent_connection_is_not_trusted_longer_than_the_recheck(shared, monkeypatch):
-    bump_content_version()
-    first = content_version()
-    watch = shared.watch()
+    first, watch = known_version(shared)
     # A connection dropped without a word: nothing ever arrives on it.
     monkeypatch.setattr(watch.connection, "can_read", lambda timeout=0: False)
     clock = [time.monotonic()]
@@ -235,8 +230,7 @@ def test_a_silent_connection_is_not_trusted_longer_than_the_recheck(shared, monk
 
 
 def test_a_scheduled_change_is_made_when_due_without_any_write(shared):
-    bump_content_version()
-    first = content_version()
+    first, _watch = known_version(shared)
     due = time.time() + 600
     shared.other.set(shared.key(NEXT_CHANGE_KEY), caches["default"].client.encode(due))
     assert content_version() == first  # told of the new next-change time: read again
@@ -300,9 +294,7 @@ def _version_in_child(queue):
 
 
 def test_a_forked_worker_opens_a_connection_of_its_own(shared):
-    bump_content_version()
-    version = content_version()
-    watch = shared.watch()
+    version, watch = known_version(shared)
     parent_connection = watch.connection
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
