@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
@@ -17,7 +16,6 @@ from .columns import (
     narrow,
     relation_exists,
 )
-from .content import VersionMemo, version_of
 from .models import (
     Body,
     Delegation,
@@ -36,11 +34,6 @@ def person_available(language: str):
     return filled_in([f"person__{field}" for field in Person.REQUIRED_TRANSLATED_FIELDS], language)
 
 
-# Each worker keeps the rows of the pages it shows most for the content version, pickled:
-# every request unpickles a copy of its own, at a tenth of the cost of the queries.
-PAGES = VersionMemo(size=256)
-
-
 class AvailableObjectMixin:
     """Shows an object in the page's language only; elsewhere a 404 pointing to the other.
 
@@ -49,26 +42,11 @@ class AvailableObjectMixin:
     """
 
     unavailable_template = "committees/unavailable.html"
-    # The address parts that name the object: its rows are kept under them (a stale slug
-    # in a person's address is not one: it is redirected).
-    kept_by: tuple[str, ...] = ("slug",)
-    memo = PAGES
 
     def page_data(self, obj, language: str) -> dict:
-        """What the page shows besides the object, read from the database: kept by each
-        worker for the content version with the object. Nothing that depends on the date
-        or the request (get_context_data adds that)."""
+        """What the page shows besides the object, read only once it is known to be shown.
+        Nothing that depends on the date (get_context_data adds that)."""
         return {}
-
-    def read(self, language: str) -> tuple:
-        obj = self.get_object()
-        shown = language in obj.available_languages()
-        return obj, (self.page_data(obj, language) if shown else {})
-
-    def load(self, language: str) -> tuple:
-        """`read()`, kept by this worker for the content version (see `PAGES`)."""
-        key = (type(self), *(self.kwargs[name] for name in self.kept_by), language)
-        return self.memo.get_pickled(version_of(self.request), key, lambda: self.read(language))
 
     def refusal(self, obj):
         """A response that stands for the page whatever the language (None: the page)."""
@@ -76,7 +54,7 @@ class AvailableObjectMixin:
 
     def get(self, request, *args, **kwargs):
         language = get_language()
-        self.object, self.data = self.load(language)
+        self.object = self.get_object()
         refused = self.refusal(self.object)
         if refused is not None:
             return refused
@@ -98,7 +76,8 @@ class AvailableObjectMixin:
         if request.path != canonical:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
-        context = self.get_context_data(object=self.object, alternates=alternates, **self.data)
+        data = self.page_data(self.object, language)
+        context = self.get_context_data(object=self.object, alternates=alternates, **data)
         return self.render_to_response(context)
 
 
@@ -142,31 +121,6 @@ def by_role(terms) -> list:
     return sorted(terms, key=lambda term: term.post.rank)
 
 
-# Bounds memory only: the key carries the content version, so a change shows at once.
-DIRECTORY_SECONDS = 3600
-
-
-def body_directory(request):
-    """Every body (the columns its page shows) by id, and the reporting links between
-    them as (body id, id of the body it reports to) pairs, kept in the cache for the
-    content version: every body's page shares them. Two queries when not cached; None
-    without a content version (no page cache middleware)."""
-    version = version_of(request)
-    if version is None:
-        return None
-    key = f"committees:directory:{version}"
-    directory = cache.get(key)
-    if directory is None:
-        bodies = narrow(Body.objects.all(), *columns(Body, BODY_PAGE_FIELDS))
-        links = Body.reports_to.through.objects.order_by("pk")
-        directory = (
-            {body.pk: body for body in bodies},
-            list(links.values_list("from_body_id", "to_body_id")),
-        )
-        cache.set(key, directory, DIRECTORY_SECONDS)
-    return directory
-
-
 class BodyDetailView(AvailableObjectMixin, DetailView):
     model = Body
     template_name = "committees/body_detail.html"
@@ -175,37 +129,19 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
     def get_queryset(self):
         return narrow(Body.objects.all(), *columns(Body, BODY_PAGE_FIELDS))
 
-    def get_object(self, queryset=None):
-        self.directory = body_directory(self.request)
-        if self.directory is None:
-            return super().get_object(queryset)
-        bodies, _links = self.directory
-        for body in bodies.values():
-            if body.slug == self.kwargs["slug"]:
-                return body
-        raise Http404
-
     def page_data(self, body, language):
         context = {}
 
-        if self.directory is None:
-            links = narrow(
-                Body.reports_to.through.objects.filter(
-                    Q(from_body=body) | Q(to_body=body)
-                ).select_related("from_body", "to_body"),
-                "from_body",
-                "to_body",
-                *columns(Body, LINKED_BODY_FIELDS, "from_body"),
-                *columns(Body, LINKED_BODY_FIELDS, "to_body"),
-            ).order_by("pk")
-            links = [(link.from_body, link.to_body) for link in links]
-        else:
-            bodies, pairs = self.directory
-            links = [
-                (bodies[child], bodies[parent])
-                for child, parent in pairs
-                if body.pk in (child, parent)
-            ]
+        links = narrow(
+            Body.reports_to.through.objects.filter(
+                Q(from_body=body) | Q(to_body=body)
+            ).select_related("from_body", "to_body"),
+            "from_body",
+            "to_body",
+            *columns(Body, LINKED_BODY_FIELDS, "from_body"),
+            *columns(Body, LINKED_BODY_FIELDS, "to_body"),
+        ).order_by("pk")
+        links = [(link.from_body, link.to_body) for link in links]
         context["reports_to"] = [
             parent
             for child, parent in links
@@ -268,7 +204,6 @@ class BodyDetailView(AvailableObjectMixin, DetailView):
 class SessionDetailView(AvailableObjectMixin, DetailView):
     template_name = "committees/session_detail.html"
     context_object_name = "session"
-    kept_by = ("slug", "number")
 
     # The lists the page shows besides the row (reverse relations of Session).
     RELATIONS = ("phases", "reports_approved", "elections", "delegations")
@@ -356,7 +291,6 @@ class PersonDetailView(AvailableObjectMixin, DetailView):
     model = Person
     template_name = "committees/person_detail.html"
     context_object_name = "person"
-    kept_by = ("pk",)
 
     def get_object(self, queryset=None):
         try:

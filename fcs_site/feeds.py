@@ -5,8 +5,8 @@ A new kind of feed is a `NewsFeed` subclass with `get_object` and `filter_articl
 in `urlpatterns`, a section in `feed_index`, and, for the <link rel="alternate"> in the page
 head, a line in `PAGE_FEEDS`.
 
-Feeds are cached with the content version (`versioned_cache_page`): a save of anything the
-public sees (an article, a body) makes every feed fresh at once.
+Feeds are cached by the page cache like any page (fcs_site/caching/): tagged with the
+articles they show and the list of all articles, which every new article enters.
 """
 
 import functools
@@ -30,7 +30,8 @@ from news.models import Article, Rubric, Topic
 from news.search_index import html_to_text
 from news.templatetags.news_tags import ABOUT
 
-from .cache import versioned_cache_page
+from .caching.invalidation import ARTICLES as ARTICLES_LIST
+from .caching.recording import record
 
 # Characters XML 1.0 does not allow, even escaped.
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -217,10 +218,10 @@ def feed_view(feed_class):
     feeds = {feed_format: feed_class(feed_format) for feed_format in FORMATS}
 
     @require_safe
-    @versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
     def view(request, fmt, **kwargs):
         if fmt not in feeds:
             raise Http404
+        record(ARTICLES_LIST)  # a new article enters every feed it is in
         return feeds[fmt](request, **kwargs)
 
     return view

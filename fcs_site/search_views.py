@@ -11,8 +11,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from committees.content import VersionMemo, version_of
 from committees.models import Body
+from fcs_site.caching.invalidation import SEARCH
+from fcs_site.caching.recording import record
 from news.models import Rubric
 
 from .search import (
@@ -36,20 +37,9 @@ class QueryField(forms.CharField):
         return clean_query(super().to_python(value))
 
 
-# Every search page of a content version offers the same choices.
-CHOICES = VersionMemo(size=16)
-
-
-def filter_choices(language: str, version=None) -> dict[str, tuple[tuple[int, str, str], ...]]:
+def filter_choices(language: str) -> dict[str, tuple[tuple[int, str, str], ...]]:
     """The rubrics and the WCO bodies a visitor can narrow the search to, in one query:
-    {"rubric": ((id, slug, name), ...), "body": (...)}, each in its site order. Kept in
-    this process for the content `version` (the request's) when there is one."""
-    return CHOICES.get(
-        version, (connection.alias, language), lambda: _read_filter_choices(language)
-    )
-
-
-def _read_filter_choices(language: str) -> dict[str, tuple[tuple[int, str, str], ...]]:
+    {"rubric": ((id, slug, name), ...), "body": (...)}, each in its site order."""
     sql, params = STATEMENTS.get(
         ("filter choices", connection.alias, language), lambda: _filter_choices_sql(language)
     )
@@ -214,12 +204,12 @@ class SearchForm(forms.Form):
     rubric = FilterChoiceField(label=_("Rubric"), empty_label=_("Any rubric"))
     body = FilterChoiceField(label=_("WCO body"), empty_label=_("Any body"))
 
-    def __init__(self, *args, language: str, version=None, **kwargs):
+    def __init__(self, *args, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget = TextInput(
             attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}
         )
-        choices = filter_choices(language, version)
+        choices = filter_choices(language)
         self.fields["rubric"].set_rows(choices["rubric"])
         self.fields["body"].set_rows(choices["body"])
 
@@ -270,7 +260,8 @@ def search_view(request):
         # The box shows the query as searched: cut, without control characters.
         data = request.GET.copy()
         data["q"] = clean_query(data.get("q", ""))
-    form = SearchForm(data, language=language, version=version_of(request))
+    record(SEARCH)  # what matches changes with every edit
+    form = SearchForm(data, language=language)
     context = {
         "form": form,
         "page_obj": None,

@@ -103,7 +103,7 @@ MIDDLEWARE = [
     # First of the rest: a cached page is answered before anything else runs. It was stored
     # with the headers the middleware below gave it (HSTS, CSP, X-Frame-Options...), and
     # only 200 answers are stored, so every error page still goes through them all.
-    "fcs_site.cache.PageCacheMiddleware",
+    "fcs_site.caching.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the others, so that responses made from an exception in them get it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,8 +137,6 @@ TEMPLATES = [
                 "fcs_site.context_processors.site",
                 "fcs_site.accessibility.context_processors.accessibility",
             ],
-            # {% extends %} that finds base.html's blocks once, not on every page.
-            "builtins": ["fcs_site.template_extends"],
         },
     },
 ]
@@ -367,9 +365,6 @@ FCS_SERVICE_LINKS = [
 # Site search: PostgreSQL cancels a search query after this many milliseconds.
 FCS_SEARCH_TIMEOUT_MS = env_int("FCS_SEARCH_TIMEOUT_MS", 2000)
 
-# Feeds and the sitemap are served from the cache for at most this many seconds (a change
-# to published content makes them fresh at once: fcs_site.cache.versioned_cache_page).
-FCS_FEED_CACHE_SECONDS = env_int("FCS_FEED_CACHE_SECONDS", 300)
 FCS_FEED_ITEMS = 30
 # Past this many URLs, /sitemap.xml becomes a sitemap index (the protocol's limit).
 FCS_SITEMAP_LIMIT = 50000
@@ -379,12 +374,12 @@ FCS_SITEMAP_PAGE_ITEMS = env_int("FCS_SITEMAP_PAGE_ITEMS", 5000)
 FCS_OPENDATA_PUBLISHER_INN = os.environ.get("FCS_OPENDATA_PUBLISHER_INN", "7730176610")
 FCS_OPENDATA_PUBLISHER_PHONE = os.environ.get("FCS_OPENDATA_PUBLISHER_PHONE", "")
 FCS_OPENDATA_PUBLISHER_EMAIL = os.environ.get("FCS_OPENDATA_PUBLISHER_EMAIL", "")
-# The page cache for anonymous visitors (fcs_site/cache.py).
-# Seconds a rendered page stays in the shared cache (0: off). Any change to published
-# content makes every cached page stale at once, so this only bounds memory.
+# The page cache for anonymous visitors (fcs_site/caching/, README "Caching").
+# Seconds a rendered page stays in the shared cache (0: off). A page is evicted as soon as
+# anything it shows changes, so this only bounds memory.
 FCS_PAGE_CACHE_SECONDS = env_int("FCS_PAGE_CACHE_SECONDS", 600)
-# `Cache-Control: public, max-age=` for browsers and a proxy/CDN in front, which cannot
-# see content changes: they may show a page this many seconds old.
+# `Cache-Control: public, max-age=` for browsers, which cannot be told of changes: they
+# may show a page this many seconds old.
 FCS_PAGE_CACHE_MAX_AGE = env_int("FCS_PAGE_CACHE_MAX_AGE", 60)
 # Paths (with or without the language prefix) never cached.
 FCS_PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/bench/", "/a11y/", "/i18n/"]
@@ -394,16 +389,24 @@ FCS_PAGE_CACHE_BYPASS_COOKIES = ["messages"]
 # link carries them): public pages are made, and cached, as if they were not there.
 # A name ending in "*" covers every parameter it begins.
 FCS_TRACKING_PARAMETERS = ["utm_*", "yclid", "gclid", "fbclid", "_openstat"]
-# What besides URL and language makes two visitors see different pages.
-FCS_PAGE_CACHE_VARIANT = "fcs_site.cache.request_variant"
-# Seconds the total and page anchors of a news list stay cached (per content version).
+# Seconds the numbering of a news list stays cached (it is renumbered when its tag moves).
 FCS_NEWS_LIST_CACHE_SECONDS = env_int("FCS_NEWS_LIST_CACHE_SECONDS", 3600)
-# Called by the apps whenever something the public sees is saved or deleted.
-FCS_CONTENT_CHANGED = "fcs_site.cache.bump_content_version"
-# With Redis: each process knows the content version between changes, told of each change
-# by Redis (CLIENT TRACKING, Redis 6 or later), instead of a round trip per request. Off
-# for a Redis-compatible server or proxy without tracking (fcs_site/version_watch.py).
-FCS_CONTENT_VERSION_TRACKING = env_bool("FCS_CONTENT_VERSION_TRACKING", default=True)
+# The response header that lists a page's tags for a proxy in front (Varnish xkey and
+# Fastly read `Surrogate-Key`).
+FCS_SURROGATE_KEY_HEADER = os.environ.get("FCS_SURROGATE_KEY_HEADER", "Surrogate-Key")
+# How long a proxy in front may keep a page (`Surrogate-Control: max-age`), shortened to
+# the next scheduled publication; purges evict it sooner.
+FCS_PROXY_CACHE_SECONDS = env_int("FCS_PROXY_CACHE_SECONDS", 3600)
+# Purges for a proxy in front: "none" or "varnish" (deploy/varnish/default.vcl), sent to
+# each address in FCS_VARNISH_PURGE_URLS (comma-separated) after every change.
+FCS_CACHE_PURGE_BACKEND = os.environ.get("FCS_CACHE_PURGE_BACKEND", "none").strip().lower()
+if FCS_CACHE_PURGE_BACKEND not in {"none", "varnish"}:
+    raise ImproperlyConfigured(
+        f"FCS_CACHE_PURGE_BACKEND must be none or varnish, not {FCS_CACHE_PURGE_BACKEND!r}"
+    )
+FCS_VARNISH_PURGE_URLS = [
+    url.strip() for url in os.environ.get("FCS_VARNISH_PURGE_URLS", "").split(",") if url.strip()
+]
 # Called by the committees app after a row is saved: fills the row's site-search columns.
 FCS_CONTENT_SAVED = "fcs_site.committees_index.row_saved"
 # Called after public rows are deleted: notes when, for dataset versions and sitemap dates.

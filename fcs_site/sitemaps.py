@@ -24,7 +24,8 @@ from committees.models import Body, Person, Session, filled_in
 from news.models import Article, Rubric, Topic, available_condition
 
 from . import opendata
-from .cache import versioned_cache_page
+from .caching.invalidation import ARTICLES, COMMITTEES, SITEMAP
+from .caching.recording import record
 from .models import last_removal
 
 
@@ -281,8 +282,8 @@ def _sitemaps(limit: int | None = None) -> dict:
 
 
 @require_safe
-@versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
 def sitemap(request):
+    record(ARTICLES, SITEMAP, COMMITTEES)
     # One sitemap of every URL while they are few enough (each section then fits its first
     # page); a sitemap index of paginated sections beyond.
     sitemaps = _sitemaps(settings.FCS_SITEMAP_LIMIT)
@@ -295,8 +296,8 @@ def sitemap(request):
 
 
 @require_safe
-@versioned_cache_page(settings.FCS_FEED_CACHE_SECONDS)
 def sitemap_section(request, section):
+    record(ARTICLES, SITEMAP, COMMITTEES)
     if section not in SECTIONS:
         raise Http404
     return sitemap_views.sitemap(request, _sitemaps(page_items()), section=section)

@@ -7,10 +7,6 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from committees.content import watch_links
-
         from . import revisions
-        from .models import Article
 
         revisions.register()
-        watch_links(Article.topics, Article.bodies, Article.sessions, Article.people)

@@ -86,6 +86,21 @@ class ArticleQuerySet(ContentQuerySet):
         """Leave out the derived search columns (kilobytes a row), which no page shows."""
         return self.defer(*search_index.column_names())
 
+    def for_cards(self):
+        """What an article card shows: the article, its rubric and lead photo with its
+        renditions, without the long texts and the search columns."""
+        long_texts = [
+            f"{name}{suffix}"
+            for name in ("body", "note")
+            for suffix in ("", *(f"_{code}" for code in language_codes()))
+        ]
+        return (
+            self.select_related("rubric", "lead_photo")
+            .prefetch_related("lead_photo__renditions")
+            .defer(*long_texts)
+            .without_search_columns()
+        )
+
     def with_lead_photo(self):
         """Fetch each lead photo and its renditions in a fixed number of queries."""
         return self.select_related("lead_photo").prefetch_related("lead_photo__renditions")

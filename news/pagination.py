@@ -1,67 +1,42 @@
 """Page numbers for long article lists whose deep pages cost what the first one costs.
 
 `?page=N` stays the address of a page, but no request counts the list or skips N pages
-of rows. For each list (language, rubric or topic) one query numbers the rows once and
-keeps the total and an *anchor* every `anchor_every` pages: the sort key
-(published_at, id) of that page's first row. Page N starts at the nearest anchor at or
-before it (an index range scan) and skips at most `anchor_every - 1` pages of rows.
+of rows. One query numbers the list's rows: its total, and an *anchor* every
+`anchor_every` pages, the sort key (published_at, id) of that page's first row. Page N
+starts at the nearest anchor at or before it (an index range scan) and skips at most
+`anchor_every - 1` pages of rows.
 
-The total and the anchors are cached under the content version that the page cache
-middleware puts on the request, so any change to published content renumbers every
-list at once. Each worker also keeps the total and the ids of the pages it shows for
-the version (`PAGES`): a page read again costs no query and no round trip, and the
-queryset is not even built. Without a version (no middleware) everything is computed
-for each request.
+Without a `numbering` store every request numbers the list again. The site's caching
+package sets one (`fcs_site/caching/lists.py`) that keeps the numbering until an article
+enters or leaves the list.
 """
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, Q, Window
 from django.db.models.functions import Mod, RowNumber
 from django.utils.functional import cached_property
 
-from committees.content import VersionMemo
-
 ORDERING = ("-published_at", "-pk")
-# Anchors are cached in groups of this many, so a request reads one small value.
-ANCHOR_GROUP = 64
-# Each worker keeps the totals and the ids of the pages read most for the content version:
-# a page read again costs no query and no round trip (entries are a few hundred bytes).
-PAGES = VersionMemo(size=2048)
 
 
 class AnchoredPaginator(Paginator):
     """A Paginator over articles ordered newest first (published_at, then id)."""
 
-    def __init__(self, object_list, per_page, *, list_key, version=None, anchor_every=10, **kwargs):
-        # `object_list`: the articles, or a function that makes them, called only when
-        # neither this worker nor the cache has what a page needs.
+    # An object with `get(list_key, subject, build)` returning `build()` or a kept copy of
+    # it; `subject` is the list's (kind, pk) as `news.signals.list_shown` names it.
+    numbering = None
+
+    def __init__(self, object_list, per_page, *, list_key, subject=("all", None), anchor_every=10,
+                 **kwargs):  # fmt: skip
         super().__init__(object_list, per_page, **kwargs)
-        self.list_key = list_key
-        self.version = version
+        self.list_key = f"{list_key}:{per_page}x{anchor_every}"
+        self.subject = subject
         self.anchor_every = anchor_every
 
-    def _key(self, part) -> str:
-        shape = f"{self.per_page}x{self.anchor_every}"
-        return f"news-list:{self.version}:{self.list_key}:{shape}:{part}"
-
-    @property
-    def object_list(self):
-        if self._ordered is None:
-            rows = self._rows() if callable(self._rows) else self._rows
-            self._ordered = rows.order_by(*ORDERING)
-        return self._ordered
-
-    @object_list.setter
-    def object_list(self, rows):
-        self._rows, self._ordered = rows, None
-
     def _check_object_list_is_ordered(self):
-        pass  # always newest first (`object_list`)
+        pass  # always newest first
 
-    @cached_property
-    def _numbered(self) -> tuple[int, list]:
+    def _number(self) -> tuple[int, list]:
         """One query: the total and the sort key of every anchor row, in order."""
         rows_per_anchor = self.per_page * self.anchor_every
         rows = (
@@ -79,50 +54,29 @@ class AnchoredPaginator(Paginator):
         total = numbered[0][3] if numbered else 0
         return total, [(published_at, pk) for _row, published_at, pk, _total in numbered]
 
-    def _lookup(self, block: int | None) -> tuple[int, tuple | None]:
-        """The total, and the anchor of `block` (None for the first block)."""
-        group = None if not block else block // ANCHOR_GROUP
-        keys = [self._key("count")] + ([] if group is None else [self._key(f"group{group}")])
-        if self.version is not None:
-            found = cache.get_many(keys)
-            if len(found) == len(keys):
-                anchors = found.get(keys[-1]) if group is not None else None
-                anchor = anchors[block % ANCHOR_GROUP] if anchors else None
-                return found[keys[0]], anchor
-        total, anchors = self._numbered
-        if self.version is not None:
-            values = {self._key("count"): total}
-            for start in range(0, len(anchors), ANCHOR_GROUP):
-                values[self._key(f"group{start // ANCHOR_GROUP}")] = anchors[
-                    start : start + ANCHOR_GROUP
-                ]
-            cache.set_many(values, settings.FCS_NEWS_LIST_CACHE_SECONDS)
-        return total, (anchors[block] if block and block < len(anchors) else None)
-
-    def _memo_key(self, part) -> tuple:
-        return (self.list_key, self.per_page, self.anchor_every, part)
+    @cached_property
+    def _numbered(self) -> tuple[int, list]:
+        if self.numbering is None:
+            return self._number()
+        return self.numbering.get(self.list_key, self.subject, self._number)
 
     @cached_property
     def count(self) -> int:
-        return PAGES.get(self.version, self._memo_key("count"), lambda: self._lookup(None)[0])
+        return self._numbered[0]
 
     def page(self, number):
         number = self.validate_number(number)
-        ids = PAGES.get(self.version, self._memo_key(number), lambda: self._page_ids(number))
-        return self._get_page(ids, number, self)
+        return self._get_page(self._page_ids(number), number, self)
 
-    def _page_ids(self, number: int) -> tuple[int, ...]:
-        """The ids of page `number`, read from the nearest anchor: the cards are rendered
-        from them (news_tags.article_cards)."""
+    def _page_ids(self, number: int) -> list[int]:
+        """The ids of page `number`, read from the nearest anchor."""
         block, within = divmod(number - 1, self.anchor_every)
-        rows, bottom = self.object_list, (number - 1) * self.per_page
-        if block:
-            _total, anchor = self._lookup(block)
-            # Without it (only if the cache lost a group mid-way), skip from the start.
-            if anchor is not None:
-                published_at, pk = anchor
-                rows = rows.filter(published_at__lte=published_at).filter(
-                    Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lte=pk)
-                )
-                bottom = within * self.per_page
-        return tuple(rows.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows, bottom = self.object_list.order_by(*ORDERING), (number - 1) * self.per_page
+        anchors = self._numbered[1]
+        if block and block < len(anchors):
+            published_at, pk = anchors[block]
+            rows = rows.filter(published_at__lte=published_at).filter(
+                Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lte=pk)
+            )
+            bottom = within * self.per_page
+        return list(rows[bottom : bottom + self.per_page])

@@ -1,5 +1,3 @@
-import copy
-
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -21,44 +19,37 @@ from committees.columns import (
     narrow,
     relation_exists,
 )
-from committees.content import VersionMemo, version_of
 from committees.models import Body, Person, Session
 from committees.views import AvailableObjectMixin
 
 from . import services, workflow
 from .models import Article, ArticlePhoto, Rubric, Topic
 from .pagination import AnchoredPaginator
+from .signals import list_shown
 
 
 class PublicArticlesMixin:
-    """Owns the queryset of every public news view: published, due, in this language."""
+    """Owns the queryset of every public news view: published, due, in this language, with
+    what a card shows."""
 
     def get_queryset(self):
-        # Lists show cards, which `news_tags.article_cards` takes from the cache and loads
-        # only when missing: the list itself needs nothing but the ids.
-        return Article.objects.public(get_language()).only("pk")
-
-    def content_version(self):
-        return version_of(self.request)
-
-
-# Each worker keeps, for the content version, what list pages read besides their pages
-# (news.pagination): the ids on the home page, the rubrics and topics by slug.
-LISTS = VersionMemo(size=256)
+        return Article.objects.public(get_language()).for_cards()
 
 
 class ArticleListView(PublicArticlesMixin, ListView):
     paginate_by = settings.FCS_NEWS_PAGE_SIZE
     template_name = "news/article_list.html"
     context_object_name = "articles"
-    # A cached anchor every this many pages: a page skips fewer rows than that.
+    # An anchor every this many pages: a page skips fewer rows than that.
     anchor_every = 10
+    subject = None
 
     def get(self, request, *args, **kwargs):
-        # The paginator makes the queryset only when the cache lacks what the page needs:
-        # building one over the translated Article model costs more than reading the page.
-        self.object_list = self.get_queryset
-        return self.render_to_response(self.get_context_data())
+        list_shown.send(sender=Article, **self.list_subject())
+        return super().get(request, *args, **kwargs)
+
+    def list_subject(self) -> dict:
+        return {"kind": "all", "pk": None}
 
     def paginate_queryset(self, queryset, page_size):
         # A page number in ASCII digits without leading zeros (or "last") only: int() also
@@ -68,16 +59,13 @@ class ArticleListView(PublicArticlesMixin, ListView):
             raise Http404("Not a page number.")
         return super().paginate_queryset(queryset, page_size)
 
-    def list_key(self) -> str:
-        """Names this list among all lists of articles, for its cached page anchors."""
-        return f"all:{get_language()}"
-
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        subject = self.list_subject()
         return AnchoredPaginator(
             queryset,
             per_page,
-            list_key=self.list_key(),
-            version=self.content_version(),
+            list_key=f"{subject['kind']}:{subject['pk']}:{get_language()}",
+            subject=(subject["kind"], subject["pk"]),
             anchor_every=self.anchor_every,
             allow_empty_first_page=allow_empty_first_page,
         )
@@ -88,13 +76,8 @@ class HomeView(PublicArticlesMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        # Ids: the cards are rendered from them (news_tags.article_cards).
-        count = settings.FCS_HOME_NEWS_COUNT
-
-        def read():
-            return tuple(super(HomeView, self).get_queryset().values_list("pk", flat=True)[:count])
-
-        return LISTS.get(self.content_version(), ("home", get_language(), count), read)
+        list_shown.send(sender=Article, kind="all", pk=None)
+        return super().get_queryset()[: settings.FCS_HOME_NEWS_COUNT]
 
 
 class SubjectArticleListView(ArticleListView):
@@ -104,17 +87,14 @@ class SubjectArticleListView(ArticleListView):
     subject_filter = ""
 
     def get(self, request, *args, **kwargs):
-        model, slug = self.subject_model, self.kwargs["slug"]
-        found = LISTS.get(
-            self.content_version(),
-            (model._meta.label, slug),
-            lambda: get_object_or_404(model, slug=slug),
-        )
-        if not found.name:
+        self.subject = get_object_or_404(self.subject_model, slug=self.kwargs["slug"])
+        if not self.subject.name:
             # No name in this language: the rubric or topic is not shown in it (no fallback).
             raise Http404
-        self.subject = copy.copy(found)  # the kept row stays as it was read
         return super().get(request, *args, **kwargs)
+
+    def list_subject(self) -> dict:
+        return {"kind": self.subject_model._meta.model_name, "pk": self.subject.pk}
 
     def get_queryset(self):
         return super().get_queryset().filter(**{self.subject_filter: self.subject})
@@ -122,9 +102,6 @@ class SubjectArticleListView(ArticleListView):
     def get_context_data(self, **kwargs):
         name = self.subject_model._meta.model_name
         return super().get_context_data(**{name: self.subject}, **kwargs)
-
-    def list_key(self) -> str:
-        return f"{self.subject_model._meta.model_name}{self.subject.pk}:{get_language()}"
 
 
 class RubricArticleListView(SubjectArticleListView):
@@ -152,19 +129,12 @@ def known_empty(obj, relation: str) -> None:
     obj._prefetched_objects_cache[name] = queryset
 
 
-# Each worker keeps the articles it shows most for the content version (ten kilobytes or
-# so each, pickled).
-ARTICLES = VersionMemo(size=256)
-
-
 class ArticleDetailView(AvailableObjectMixin, DetailView):
     """An article in the page's language; withdrawn "gone" articles answer 410."""
 
     template_name = "news/article_detail.html"
     unavailable_template = "news/article_unavailable.html"
     context_object_name = "article"
-    kept_by = ("pk",)
-    memo = ARTICLES
 
     # The relations the page shows besides the row: most articles have no gallery and few
     # links, so the row says which of them have any, and only those are read.

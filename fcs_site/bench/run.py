@@ -28,7 +28,8 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from fcs_site.cache import STATUS_HEADER, bump_content_version
+from fcs_site.caching import forget_everything
+from fcs_site.caching.middleware import STATUS_HEADER
 
 from .database import database_url
 from .pages import context_for, find_pages
@@ -202,7 +203,7 @@ def count_queries(path: str, static_root: Path) -> tuple[int, int, int]:
     with override_settings(
         FCS_BENCH_ENDPOINTS=True, ALLOWED_HOSTS=["127.0.0.1"], STATIC_ROOT=static_root
     ):
-        bump_content_version()
+        forget_everything()
         with CaptureQueriesContext(connection) as cold:
             first = client.get(path)
         with CaptureQueriesContext(connection) as warm:

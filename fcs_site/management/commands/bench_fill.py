@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fcs_site.bench import database
 from fcs_site.bench.fill import fill
-from fcs_site.cache import bump_content_version
+from fcs_site.caching import forget_everything
 from news.models import Article
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             progress=not options["no_progress"],
         )
-        bump_content_version()
+        forget_everything()
         counts = ", ".join(f"{key}: {value}" for key, value in report.counts.items())
         timings = ", ".join(f"{key} {value:.1f} s" for key, value in report.seconds.items())
         self.stdout.write(f"Wrote {counts}.")

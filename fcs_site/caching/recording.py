@@ -1,0 +1,47 @@
+"""Which rows and lists a page shows, noted while it is made.
+
+The page cache middleware opens a record for each request it may store. Every row of a
+public model that is loaded while the record is open is noted by `post_init` (a row the
+page never loads cannot be on it), and views that show a list note the list's tag.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+# Past this many rows, a page is tagged with their models instead (`<label>:*`, bumped
+# with every row): a sitemap or a long feed would otherwise carry thousands of tags.
+MAX_ROW_TAGS = 200
+
+_current: ContextVar[set | None] = ContextVar("fcs_page_tags", default=None)
+
+
+@contextmanager
+def recording():
+    """Note the tags of what is loaded inside the block into the set it yields."""
+    tags: set[str] = set()
+    token = _current.set(tags)
+    try:
+        yield tags
+    finally:
+        _current.reset(token)
+
+
+def record(*tags: str) -> None:
+    """Note that the page being made shows `tags` (nothing when no page is recorded)."""
+    current = _current.get()
+    if current is not None:
+        current.update(tags)
+
+
+def model_tag(label: str) -> str:
+    return f"{label}:*"
+
+
+def coarse(tags: set[str]) -> set[str]:
+    """`tags` with the rows of any model past `MAX_ROW_TAGS` replaced by its model's tag."""
+    rows = [tag for tag in tags if not tag.startswith("list:") and not tag.endswith(":*")]
+    if len(rows) <= MAX_ROW_TAGS:
+        return tags
+    kept = tags - set(rows)
+    kept.update(model_tag(tag.rpartition(":")[0]) for tag in rows)
+    return kept

@@ -1,0 +1,89 @@
+"""Articles scheduled for later appear at their time, with no cron job.
+
+The moment of the next scheduled publication is kept in the shared cache. The page cache
+middleware reads it with every page it looks up; the first request after that moment
+bumps the tags of the articles that have come due (their rows and their lists), once,
+whichever process gets there first.
+"""
+
+import time
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.utils import timezone
+
+NEXT_KEY = "caching:next-due"
+# Up to when the articles that came due have had their tags bumped.
+DONE_KEY = "caching:due-done"
+LOCK_KEY = "caching:due-lock"
+NOTHING_SCHEDULED = 0.0
+
+
+def _articles():
+    return apps.get_model("news", "Article").objects
+
+
+def next_due() -> float:
+    """The next scheduled publication (a POSIX time), NOTHING_SCHEDULED when none."""
+    try:
+        moment = (
+            _articles()
+            .scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        # The database is down: cached pages keep being served; look again in a minute.
+        return time.time() + 60
+    return moment.timestamp() if moment else NOTHING_SCHEDULED
+
+
+def forget_next() -> None:
+    """An article was scheduled: the next moment is worked out again on the next request."""
+    cache.delete(NEXT_KEY)
+
+
+def seconds_until_due(found: float | None) -> float | None:
+    """Seconds until the next scheduled publication (None: none is known)."""
+    if not found:
+        return None
+    return max(0.0, found - time.time())
+
+
+def check(found: float | None) -> None:
+    """`found`: the value under NEXT_KEY read with the page. Bumps what has come due."""
+    if found is None:
+        cache.set(NEXT_KEY, next_due(), timeout=None)
+        if cache.get(DONE_KEY) is None:
+            cache.add(DONE_KEY, time.time(), timeout=None)
+        return
+    if found == NOTHING_SCHEDULED or found > time.time():
+        return
+    if not cache.add(LOCK_KEY, 1, timeout=30):
+        return  # another process is at it
+    try:
+        release_due()
+    finally:
+        cache.delete(LOCK_KEY)
+
+
+def release_due() -> None:
+    from .invalidation import article_lists, article_state, changed, row_tag
+
+    now = timezone.now()
+    done = cache.get(DONE_KEY)
+    articles = _articles().published(now)
+    if done is not None:
+        articles = articles.filter(
+            published_at__gt=timezone.datetime.fromtimestamp(
+                done - 1, tz=timezone.get_current_timezone()
+            )
+        )
+    else:
+        articles = articles.filter(published_at__gt=now - timezone.timedelta(hours=1))
+    for article in articles:
+        changed({row_tag(article)} | article_lists(article, article_state(article)))
+    cache.set(DONE_KEY, now.timestamp(), timeout=None)
+    cache.set(NEXT_KEY, next_due(), timeout=None)
