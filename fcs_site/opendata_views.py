@@ -9,10 +9,25 @@ from django.urls import re_path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fcs_site.caching.recording import shows_every_row_of
+
 from . import opendata
 
 CSV_TYPE = "text/csv; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
+
+
+# Datasets and their passports name the time of the last change to any of their rows.
+SHOWS_EVERYTHING = shows_every_row_of(
+    "news.article",
+    "news.rubric",
+    "committees.body",
+    "committees.session",
+    "committees.person",
+    "committees.post",
+    "committees.term",
+    "committees.delegation",
+)
 
 
 def _absolute(request, url_name, **kwargs) -> str:
@@ -106,6 +121,7 @@ def _download(response, filename: str):
 
 
 @require_safe
+@SHOWS_EVERYTHING
 def index(request):
     datasets = [
         {
@@ -136,6 +152,7 @@ def _registry(request) -> list[list[str]]:
 
 
 @require_safe
+@SHOWS_EVERYTHING
 def registry(request, fmt):
     rows = _registry(request)
     if fmt == "csv":
@@ -145,6 +162,7 @@ def registry(request, fmt):
 
 
 @require_safe
+@SHOWS_EVERYTHING
 def dataset_page(request, identifier):
     dataset = _dataset_or_404(identifier)
     changed = dataset.last_change()
@@ -197,6 +215,7 @@ def dataset_page(request, identifier):
 
 
 @require_safe
+@SHOWS_EVERYTHING
 def meta(request, identifier, fmt):
     dataset = _dataset_or_404(identifier)
     rows = [(prop, value) for prop, _title, value in passport(request, dataset)]
@@ -206,6 +225,7 @@ def meta(request, identifier, fmt):
 
 
 @require_safe
+@SHOWS_EVERYTHING
 def structure(request, identifier, structure, fmt):
     dataset = _dataset_or_404(identifier)
     if structure != dataset.structure_name():
@@ -219,6 +239,7 @@ def structure(request, identifier, structure, fmt):
 
 
 @require_safe
+@SHOWS_EVERYTHING
 def data(request, identifier, version, structure, fmt):
     dataset = _dataset_or_404(identifier)
     if structure != dataset.structure_name() or version != dataset.version():

@@ -48,18 +48,14 @@ def _default_language():
 def _fresh_cache():
     from django.core.cache import cache
 
-    from committees.content import VersionMemo
-
     cache.clear()
-    VersionMemo.clear_all()
     yield
     cache.clear()
-    VersionMemo.clear_all()
 
 
 @pytest.fixture
 def no_page_cache(settings):
-    """Pages are made for every request (the content version is still read)."""
+    """Pages are made for every request."""
     settings.FCS_PAGE_CACHE_SECONDS = 0
 
 

@@ -233,7 +233,8 @@ def _row_saved(sender, instance, raw=False, **kwargs) -> None:
 
 
 def _row_changed(instance) -> None:
-    found = {row_tag(instance), SEARCH}
+    # The sitemap lists rubrics, topics and the registry's pages by their addresses.
+    found = {row_tag(instance), SEARCH, SITEMAP}
     if instance._meta.app_label == "committees":
         found.add(COMMITTEES)
     changed(found)
@@ -249,7 +250,7 @@ def _rows_updated(sender, pks, **kwargs) -> None:
         for article in sender._base_manager.filter(pk__in=pks):
             changed({row_tag(article)} | article_lists(article, article_state(article)))
         return
-    found = {f"{sender._meta.label_lower}:{pk}" for pk in pks} | {SEARCH}
+    found = {f"{sender._meta.label_lower}:{pk}" for pk in pks} | {SEARCH, SITEMAP}
     if sender._meta.app_label == "committees":
         found.add(COMMITTEES)
     changed(found)

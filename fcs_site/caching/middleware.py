@@ -197,7 +197,7 @@ class PageCacheMiddleware:
         frozen = found.get(key) if key else None
         if frozen is not None and _current(frozen):
             return _thaw(frozen)
-        started = found.get(tags.TICK_KEY, tags.UNCHANGED)
+        started = found.get(tags.TICK_KEY) or tags.current_tick()
         with recording.recording() as shown:
             response = self.get_response(request)
         if not is_shareable(request, response):
@@ -208,10 +208,10 @@ class PageCacheMiddleware:
         response[settings.FCS_SURROGATE_KEY_HEADER] = " ".join(sorted(page))
         response["Surrogate-Control"] = f"max-age={_proxy_seconds(next_due)}"
         if key is not None and request.method == "GET":
-            versions = tags.versions(page)
+            versions = tags.versions_to_store(page, started)
             # A tag changed after this request began: the page may show rows read before
             # the change, so it is not kept (the read-bump-store race).
-            if all(version <= started for version in versions.values()):
+            if tags.UNCHANGED not in versions.values() and max(versions.values()) <= started:
                 cache.set(key, _freeze(versions, response), settings.FCS_PAGE_CACHE_SECONDS)
                 response[STATUS_HEADER] = "miss"
         return response

@@ -45,3 +45,19 @@ def coarse(tags: set[str]) -> set[str]:
     kept = tags - set(rows)
     kept.update(model_tag(tag.rpartition(":")[0]) for tag in rows)
     return kept
+
+
+def shows_every_row_of(*labels: str):
+    """A view decorator: the view's pages show something of every row of these models
+    (a dataset's date of last change), so any change to any of them makes them stale."""
+    import functools
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            record(*(model_tag(label) for label in labels))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -34,15 +34,40 @@ def bump(tags) -> int | None:
         # First use, or the key was evicted: start from the clock, so that a version still
         # stored with some page is never given again.
         cache.add(TICK_KEY, time.time_ns() // 1000, timeout=None)
-        tick = cache.incr(TICK_KEY)
+        try:
+            tick = cache.incr(TICK_KEY)
+        except ValueError:  # a cache that keeps nothing
+            return None
     if tick is None:  # django-redis with the server down
         return None
     cache.set_many({version_key(tag): tick for tag in tags}, timeout=None)
     return tick
 
 
-def versions(tags, found: dict | None = None) -> dict[str, int]:
-    """The current version of each of `tags` ({tag: version})."""
+def versions(tags) -> dict[str, int]:
+    """The current version of each of `tags` ({tag: version}; UNCHANGED when unknown)."""
     keys = {version_key(tag): tag for tag in tags}
-    found = cache.get_many(list(keys)) if found is None else found
+    found = cache.get_many(list(keys))
     return {tag: found.get(key, UNCHANGED) for key, tag in keys.items()}
+
+
+def current_tick() -> int:
+    """The tick now, started from the clock when the cache has none."""
+    tick = cache.get(TICK_KEY)
+    if tick is None:
+        cache.add(TICK_KEY, time.time_ns() // 1000, timeout=None)
+        tick = cache.get(TICK_KEY, UNCHANGED)
+    return tick
+
+
+def versions_to_store(tags, started: int) -> dict[str, int]:
+    """The versions to store a page with: a tag without one is given `started` (the tick
+    when the request began), so that losing a version later (an eviction, a flush) reads as
+    a change, never as the version a page was stored with."""
+    found = versions(tags)
+    missing = [tag for tag, version in found.items() if version == UNCHANGED]
+    for tag in missing:
+        cache.add(version_key(tag), started, timeout=None)
+    if missing:
+        found.update(versions(missing))
+    return found

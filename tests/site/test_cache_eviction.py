@@ -1,0 +1,214 @@
+"""Which edit evicts which cached page: every public page type × every kind of change.
+
+Each case fills the page cache (on Redis, as in production) with every public page in one
+language, makes one change, and reads every page again: the pages named must be made anew
+and show the change; every other page must still come from the cache.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from news.models import Article
+from tests.factories import ArticleFactory, SessionFactory
+from tests.public_pages import LANGUAGES, PUBLIC_PAGES, build_public_site
+from tests.site.redis_support import delete_keys, redis_caches, require_redis
+
+pytestmark = pytest.mark.django_db
+
+STATUS = "X-Page-Cache"
+# The pages a change can show on (200 answers are the cached ones), and two more.
+PAGES = {page.name: page for page in PUBLIC_PAGES if page.status == 200}
+EXTRA = {
+    "feed": lambda site, lang: reverse("feeds:news", kwargs={"fmt": "rss"}),
+    "sitemap": lambda site, lang: reverse("sitemap"),
+}
+NEWS_LISTS = {"home", "news list", "rubric", "feed", "sitemap"}
+ABOUT_THE_ARTICLE = {"body", "session", "person"}  # their "News" lists show it
+SEARCHES = {"search", "search committees"}
+DATASETS = {"open data", "dataset"}
+REGISTRY = {"bodies", "body", "session", "person"}
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    make: object  # (site) -> None
+    evicts: frozenset
+    # Text the page must show after the change, when the change is visible in it.
+    shows: str = ""
+
+
+def edit_article(site):
+    site.article.title_en = site.article.title_ru = "Headline after the edit"
+    site.article.save()
+
+
+def publish_new(site):
+    ArticleFactory(rubric=site.rubric, title_en="Just published", title_ru="Только что")
+
+
+def withdraw(site):
+    site.article.status = Article.Status.WITHDRAWN
+    site.article.withdrawn_at = timezone.now()
+    site.article.save()
+
+
+def delete_other(site):
+    site.only_in["ru"].delete()
+    site.only_in["en"].delete()
+
+
+def edit_draft(site):
+    draft = site.draft
+    draft.title_en = draft.title_ru = "A draft edited"
+    draft.save()
+
+
+def rename_rubric(site):
+    site.rubric.name_en = site.rubric.name_ru = "Renamed rubric"
+    site.rubric.save()
+
+
+def rename_body(site):
+    site.body.name_en = site.body.name_ru = "Renamed committee"
+    site.body.save()
+
+
+def move_session(site):
+    site.session.venue_en = site.session.venue_ru = "Brussels"
+    site.session.save()
+
+
+def add_session(site):
+    SessionFactory(body=site.body, number=42)
+
+
+def link_article_to_new_session(site):
+    other = SessionFactory(body=site.council, number=7)
+    site.article.sessions.add(other)
+
+
+def bulk_update_lead(site):
+    Article.objects.filter(pk=site.article.pk).update(lead_en="Lead, bulk", lead_ru="Лид")
+
+
+CHANGES = [
+    Change(
+        "edit a public article",
+        edit_article,
+        frozenset({"article", *NEWS_LISTS, *ABOUT_THE_ARTICLE, *SEARCHES, *DATASETS}),
+        shows="Headline after the edit",
+    ),
+    Change("publish an article", publish_new, frozenset({*NEWS_LISTS, *SEARCHES, *DATASETS})),
+    Change(
+        "withdraw an article",
+        withdraw,
+        frozenset({"article", *NEWS_LISTS, *ABOUT_THE_ARTICLE, *SEARCHES, *DATASETS}),
+    ),
+    Change(
+        "delete articles",
+        delete_other,
+        frozenset({*NEWS_LISTS, *SEARCHES, *DATASETS}),
+    ),
+    Change("edit a draft", edit_draft, frozenset({*DATASETS})),
+    Change(
+        "rename a rubric",
+        rename_rubric,
+        # The feeds page names each rubric's feed.
+        frozenset({"article", *NEWS_LISTS, *ABOUT_THE_ARTICLE, *SEARCHES, *DATASETS, "feeds"}),
+        shows="Renamed rubric",
+    ),
+    Change(
+        "rename a WCO body",
+        rename_body,
+        frozenset({"article", *REGISTRY, *SEARCHES, *DATASETS, "sitemap", "feeds"}),
+        shows="Renamed committee",
+    ),
+    Change(
+        "move a session",
+        move_session,
+        frozenset({"article", *REGISTRY, *SEARCHES, *DATASETS, "sitemap"}),
+    ),
+    Change(
+        "add a session",
+        add_session,
+        frozenset({*REGISTRY, *SEARCHES, *DATASETS, "sitemap"}),
+    ),
+    Change(
+        "link an article to a session",
+        link_article_to_new_session,
+        frozenset({"article", *NEWS_LISTS, *SEARCHES, *REGISTRY, *DATASETS}),
+    ),
+    Change(
+        "bulk-update an article",
+        bulk_update_lead,
+        frozenset({"article", *NEWS_LISTS, *ABOUT_THE_ARTICLE, *SEARCHES, *DATASETS}),
+    ),
+]
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    other = require_redis()
+    settings.CACHES = redis_caches()
+    yield
+    delete_keys(other, settings.CACHES["default"]["KEY_PREFIX"])
+
+
+@pytest.fixture
+def site():
+    found = build_public_site()
+    found.council = found.body.reports_to.get()
+    found.draft = ArticleFactory(draft=True, rubric=found.rubric)
+    return found
+
+
+def page_urls(site, language):
+    urls = {name: page.path(site, language) for name, page in PAGES.items()}
+    with translation.override(language):
+        urls |= {name: url(site, language) for name, url in EXTRA.items()}
+    return urls
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.name)
+def test_a_change_evicts_exactly_the_pages_that_show_it(
+    redis_page_cache, client, site, change, language
+):
+    urls = page_urls(site, language)
+    for name, url in urls.items():
+        client.get(url)
+        cached = client.get(url)
+        assert cached[STATUS] == "hit", f"{name} was not cached"
+    with translation.override(language):
+        change.make(site)
+    after = {name: client.get(url) for name, url in urls.items()}
+    evicted = {name for name, response in after.items() if response.get(STATUS) != "hit"}
+    assert evicted == set(change.evicts), (
+        f"evicted but not expected: {sorted(evicted - change.evicts)}; "
+        f"expected but kept: {sorted(change.evicts - evicted)}"
+    )
+    if change.shows:
+        for name in evicted & {"article", "home", "news list"}:
+            assert change.shows in after[name].content.decode(), name
+
+
+def test_a_scheduled_article_falling_due_evicts_its_lists_only(redis_page_cache, client, site):
+    ArticleFactory(
+        rubric=site.rubric,
+        title_en="Embargoed until noon",
+        published_at=timezone.now() + timedelta(hours=1),
+    )
+    urls = page_urls(site, "en")
+    for url in urls.values():
+        client.get(url)
+    with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
+        after = {name: client.get(url) for name, url in urls.items()}
+    evicted = {name for name, response in after.items() if response.get(STATUS) != "hit"}
+    assert evicted == {*NEWS_LISTS, *SEARCHES, *DATASETS}
+    assert "Embargoed until noon" in after["news list"].content.decode()
