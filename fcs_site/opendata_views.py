@@ -21,6 +21,7 @@ JSON_TYPE = "application/json; charset=utf-8"
 SHOWS_EVERYTHING = shows_every_row_of(
     "news.article",
     "news.rubric",
+    "news.topic",
     "committees.body",
     "committees.session",
     "committees.person",

@@ -32,7 +32,7 @@ from django.db.models.signals import (
 )
 from django.utils import timezone
 
-from . import purge, recording, tags
+from . import purge, recording, scheduled, tags
 
 # The apps whose rows public pages show, and the models of theirs that no page shows.
 PUBLIC_APPS = ("news", "committees")
@@ -180,11 +180,8 @@ def _article_saved(sender, instance, raw=False, **kwargs) -> None:
                 found.add(list_tag("rubric", before["rubric_id"]))
         else:
             found |= {SEARCH, SITEMAP}
-    if after["status"] == "published" and after["published_at"] and after["published_at"] > now:
-        from . import scheduled
-
-        scheduled.forget_next()
     changed(found)
+    scheduled.note_next()
 
 
 def _is_withdrawn(state: dict) -> bool:
@@ -242,6 +239,7 @@ def _row_changed(instance) -> None:
 
 def _article_deleted(sender, instance, **kwargs) -> None:
     changed({row_tag(instance)} | getattr(instance, "_caching_lists", {ARTICLES}))
+    scheduled.note_next()
 
 
 def _rows_updated(sender, pks, **kwargs) -> None:

@@ -1,7 +1,8 @@
 """Articles scheduled for later appear at their time, with no cron job.
 
-The moment of the next scheduled publication is kept in the shared cache. The page cache
-middleware reads it with every page it looks up; the first request after that moment
+The moment of the next scheduled publication is kept in the shared cache, written when an
+article is saved or deleted (or, when the cache has lost it, by the next request). The page
+cache middleware reads it with every page it looks up; the first request after that moment
 bumps the tags of the articles that have come due (their rows and their lists), once,
 whichever process gets there first.
 """
@@ -9,6 +10,7 @@ whichever process gets there first.
 import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
@@ -40,9 +42,10 @@ def next_due() -> float:
     return moment.timestamp() if moment else NOTHING_SCHEDULED
 
 
-def forget_next() -> None:
-    """An article was scheduled: the next moment is worked out again on the next request."""
-    cache.delete(NEXT_KEY)
+def note_next() -> None:
+    """After an article is saved or deleted: the next moment, so that requests need not ask."""
+    cache.set(NEXT_KEY, next_due(), timeout=None)
+    cache.add(DONE_KEY, time.time(), timeout=None)
 
 
 def seconds_until_due(found: float | None) -> float | None:
@@ -82,7 +85,9 @@ def release_due() -> None:
             )
         )
     else:
-        articles = articles.filter(published_at__gt=now - timezone.timedelta(hours=1))
+        # No cached page or proxy copy is older than this: what came due before is in them.
+        oldest = max(settings.FCS_PAGE_CACHE_SECONDS, settings.FCS_PROXY_CACHE_SECONDS)
+        articles = articles.filter(published_at__gt=now - timezone.timedelta(seconds=oldest))
     for article in articles:
         changed({row_tag(article)} | article_lists(article, article_state(article)))
     cache.set(DONE_KEY, now.timestamp(), timeout=None)
