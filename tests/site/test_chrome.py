@@ -1,23 +1,13 @@
-"""The page chrome (header, panel, footer) is rendered once per worker and kept: it must
-still follow the language, the visitor's profile, the page and the settings."""
+"""The page chrome (header, accessibility panel, footer) follows the language, the
+visitor's profile, the page and the settings."""
 
 import re
 
 import pytest
 from django.conf import settings
-from django.template import Context, Template
 from django.test import override_settings
 
-from fcs_site.templatetags import site_tags
-
 COOKIE = settings.FCS_A11Y_COOKIE_NAME
-
-
-@pytest.fixture(autouse=True)
-def empty_chrome():
-    site_tags.clear_chrome()
-    yield
-    site_tags.clear_chrome()
 
 
 def pressed(html):
@@ -25,7 +15,7 @@ def pressed(html):
 
 
 @pytest.mark.django_db
-def test_the_kept_chrome_follows_language_profile_and_page(client):
+def test_the_chrome_follows_language_profile_and_page(client):
     russian = client.get("/ru/news/").content.decode()
     english = client.get("/en/news/").content.decode()
     assert "Поиск по сайту" in russian and "Search the site" not in russian
@@ -43,22 +33,19 @@ def test_the_kept_chrome_follows_language_profile_and_page(client):
     # The panel brings the visitor back to the page they were on.
     assert 'name="next" value="/ru/"' in normal
     assert 'name="next" value="/ru/news/"' in large
-    assert len(site_tags._chrome) >= 4
 
 
 @pytest.mark.django_db
-def test_changed_settings_show_at_once(client):
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_changed_settings_show_at_once_in_each_language(client, language):
     # (Different pages each time: the page cache keeps whole pages, by design.)
-    assert "https://example.org/moved/" not in client.get("/en/").content.decode()
-    with override_settings(FCS_SERVICE_LINKS=[("Moved", "https://example.org/moved/")]):
-        assert "https://example.org/moved/" in client.get("/en/news/").content.decode()
-    assert "https://example.org/moved/" not in client.get("/en/committees/").content.decode()
-
-
-def test_the_kept_chrome_is_bounded():
-    for number in range(site_tags.CHROME_LIMIT + 5):
-        site_tags._chrome[("test", number)] = "x"
-        if len(site_tags._chrome) > site_tags.CHROME_LIMIT:
-            break
-    Template('{% load site_tags %}{% chrome "x" %}y{% endchrome %}').render(Context({}))
-    assert len(site_tags._chrome) <= site_tags.CHROME_LIMIT
+    assert "https://example.org/moved/" not in client.get(f"/{language}/").content.decode()
+    with override_settings(
+        FCS_SERVICE_LINKS=[("Moved", "https://example.org/moved/")],
+        FCS_SITE_NAME="Renamed service",
+    ):
+        page = client.get(f"/{language}/news/").content.decode()
+        assert '<li><a href="https://example.org/moved/">Moved</a></li>' in page
+        assert f'<p class="site-name"><a href="/{language}/">Renamed service</a></p>' in page
+    after = client.get(f"/{language}/committees/").content.decode()
+    assert "https://example.org/moved/" not in after and "Renamed service" not in after
