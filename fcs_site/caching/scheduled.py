@@ -7,6 +7,7 @@ bumps the tags of the articles that have come due (their rows and their lists), 
 whichever process gets there first.
 """
 
+import logging
 import time
 
 from django.apps import apps
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 NEXT_KEY = "caching:next-due"
 # Up to when the articles that came due have had their tags bumped.
@@ -55,21 +58,26 @@ def seconds_until_due(found: float | None) -> float | None:
     return max(0.0, found - time.time())
 
 
-def check(found: float | None) -> None:
-    """`found`: the value under NEXT_KEY read with the page. Bumps what has come due."""
+def check(found: float | None) -> bool:
+    """`found`: the value under NEXT_KEY read with the page. Bumps what has come due; True
+    when versions may have moved since `found` was read."""
     if found is None:
         cache.set(NEXT_KEY, next_due(), timeout=None)
         if cache.get(DONE_KEY) is None:
             cache.add(DONE_KEY, time.time(), timeout=None)
-        return
+        return False
     if found == NOTHING_SCHEDULED or found > time.time():
-        return
-    if not cache.add(LOCK_KEY, 1, timeout=30):
-        return  # another process is at it
-    try:
-        release_due()
-    finally:
-        cache.delete(LOCK_KEY)
+        return False
+    if cache.add(LOCK_KEY, 1, timeout=30):
+        try:
+            release_due()
+        except DatabaseError:
+            # The database is down: cached pages keep being served; the next request tries.
+            logger.warning("Could not release the articles that came due", exc_info=True)
+        finally:
+            cache.delete(LOCK_KEY)
+    # Released here or by another process at this moment: read the versions again.
+    return True
 
 
 def release_due() -> None:
