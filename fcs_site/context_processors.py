@@ -1,5 +1,3 @@
-import functools
-
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.functional import SimpleLazyObject
@@ -12,19 +10,14 @@ def resolve_link(target: str) -> str:
     return reverse(target)
 
 
-KEPT_PATH_CHARS = 512
-
-
 def site_path(path: str) -> str:
     """`path` as an address on this site. A path sent with leading slashes (`//evil.example/…`,
     `//[`) would otherwise read as another host when made absolute, or not parse at all."""
     return "/" + path.lstrip("/") if path.startswith("//") else path
 
 
-@functools.lru_cache(maxsize=4096)
 def page_alternates(path: str) -> dict[str, str]:
-    """The address of the page at `path` in every language (resolving and reversing is
-    costly next to the rest of a page, and the answer only depends on the path)."""
+    """The address of the page at `path` in every language."""
     try:
         return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
     except ValueError:  # an address urlsplit cannot read: the page in its own language only
@@ -32,21 +25,12 @@ def page_alternates(path: str) -> dict[str, str]:
 
 
 def site(request):
-    def default_alternates():
-        path = site_path(request.get_full_path())
-        # The visitor chooses the address: a long one (a query string may have 32 KB) is
-        # not kept, so that such requests cannot fill the worker's memory.
-        if len(path) > KEPT_PATH_CHARS:
-            return page_alternates.__wrapped__(path)
-        return dict(page_alternates(path))
-
     return {
         # Translated once here rather than at each of the places a page shows it.
         "site_name": str(settings.FCS_SITE_NAME),
-        # Lazy: the header that shows them is rendered once per worker and language.
         "service_links": SimpleLazyObject(
             lambda: [(label, resolve_link(url)) for label, url in settings.FCS_SERVICE_LINKS]
         ),
         # Views that know better (an article in one language only) pass their own.
-        "alternates": SimpleLazyObject(default_alternates),
+        "alternates": SimpleLazyObject(lambda: page_alternates(site_path(request.get_full_path()))),
     }

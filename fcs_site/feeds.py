@@ -9,16 +9,14 @@ Feeds are cached by the page cache like any page (fcs_site/caching/): tagged wit
 articles they show and the list of all articles, which every new article enters.
 """
 
-import functools
 import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.signals import setting_changed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import get_script_prefix, re_path, reverse
+from django.urls import re_path, reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -228,28 +226,16 @@ def feed_view(feed_class):
 
 
 def feed_links(url_name: str, heading: str, **kwargs) -> list[dict]:
-    # Every page's head lists feeds: made once per worker for each heading and language.
-    made = _feed_links(
-        get_language(), get_script_prefix(), url_name, str(heading), tuple(kwargs.items())
-    )
-    return [dict(link) for link in made]
-
-
-@functools.lru_cache(maxsize=1024)
-def _feed_links(language, prefix, url_name: str, heading: str, kwargs: tuple) -> tuple:
-    return tuple(
+    """The feed of `url_name` in each format: its title, address and content type."""
+    return [
         {
             "format": feed_format,
             "title": f"{heading} — {FORMAT_NAMES[feed_format]}",
-            "url": reverse(url_name, kwargs={**dict(kwargs), "fmt": feed_format}),
+            "url": reverse(url_name, kwargs={**kwargs, "fmt": feed_format}),
             "content_type": FORMATS[feed_format].content_type.split(";")[0],
         }
         for feed_format in FORMATS
-    )
-
-
-# Tests that change the URL configuration or the settings must not see stale links.
-setting_changed.connect(lambda **_kwargs: _feed_links.cache_clear(), weak=False)
+    ]
 
 
 # Feeds offered in the head of a page that shows this object: (context name, feed url name).
