@@ -87,18 +87,15 @@ class ArticleQuerySet(ContentQuerySet):
         return self.defer(*search_index.column_names())
 
     def for_cards(self):
-        """What an article card shows: the article, its rubric and lead photo with its
-        renditions, without the long texts and the search columns."""
-        long_texts = [
-            f"{name}{suffix}"
-            for name in ("body", "note")
-            for suffix in ("", *(f"_{code}" for code in language_codes()))
-        ]
-        return (
-            self.select_related("rubric", "lead_photo")
-            .prefetch_related("lead_photo__renditions")
-            .defer(*long_texts)
-            .without_search_columns()
+        """What an article card shows, and nothing more: its headline, lead, date and
+        address, its rubric's name and its lead photo with the photo's renditions (the
+        wide translated rows cost more to compile and read than the cards that show them)."""
+        from committees.columns import columns, narrow
+
+        return narrow(
+            self.select_related("rubric", "lead_photo").prefetch_related("lead_photo__renditions"),
+            *columns(Article, CARD_FIELDS),
+            *columns(Rubric, ("name", "slug"), "rubric"),
         )
 
     def with_lead_photo(self):
@@ -129,6 +126,10 @@ class ArticleQuerySet(ContentQuerySet):
         for code in language_codes():
             condition |= missing_condition(code) | outdated_condition(code)
         return self.filter(condition)
+
+
+# The columns of an article that its card shows.
+CARD_FIELDS = ("title", "slug", "lead", "published_at", "status", "kind", "rubric", "lead_photo")
 
 
 def available_condition(language: str) -> Q:
