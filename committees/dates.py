@@ -1,9 +1,7 @@
 """Dates as each language writes them: partial dates (1983, March 1983) and ranges."""
 
 from datetime import date, datetime
-from functools import lru_cache
 
-from django.core.signals import setting_changed
 from django.utils import dateformat, timezone, translation
 from django.utils.dates import MONTHS
 
@@ -19,20 +17,14 @@ def _language(language: str | None) -> str:
 def format_day(value: date, language: str | None = None) -> str:
     """26 January 1953, «26 января 1953 г.»: the committee pages' dates."""
     language = _language(language)
-    day = _format_day_plain(value, language)
+    day = format_day_plain(value, language)
     return f"{day} г." if language == "ru" else day
 
 
 def format_day_plain(value: date, language: str | None = None) -> str:
     """26 January 1953, «26 января 1953» (no «г.»): the day as date:"j E Y" writes it, as the
     news shows it."""
-    return _format_day_plain(value, _language(language))
-
-
-# Dates written once per worker: a body page writes a dozen, each in a language override.
-@lru_cache(maxsize=4096)
-def _format_day_plain(value: date, language: str) -> str:
-    with translation.override(language):
+    with translation.override(_language(language)):
         return dateformat.format(value, "j E Y")
 
 
@@ -55,11 +47,7 @@ def format_partial_date(value: date | None, precision: str, language: str | None
 
 def format_date_range(start: date, end: date | None, language: str | None = None) -> str:
     """22–26 March 2021, 28 March – 1 April 2022, «22–26 марта 2021 г.»."""
-    return _format_date_range(start, end, _language(language))
-
-
-@lru_cache(maxsize=4096)
-def _format_date_range(start: date, end: date | None, language: str) -> str:
+    language = _language(language)
     if end is None or end == start:
         return format_day(start, language)
     if start.year != end.year:
@@ -91,22 +79,5 @@ def format_moment(value: datetime, language: str | None = None) -> str:
     «8 апреля 2021 17:55», "8 April 2021 17:55"."""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    # The key is the local wall-clock time (aware times in two zones can compare equal).
-    return _format_moment(value.replace(tzinfo=None, second=0, microsecond=0), _language(language))
-
-
-@lru_cache(maxsize=4096)
-def _format_moment(value: datetime, language: str) -> str:
-    with translation.override(language):
+    with translation.override(_language(language)):
         return dateformat.format(value, "j E Y H:i")
-
-
-def forget_formats(**_kwargs) -> None:
-    """Month names and formats come from the settings (LANGUAGES, formats): tests change
-    them."""
-    _format_day_plain.cache_clear()
-    _format_date_range.cache_clear()
-    _format_moment.cache_clear()
-
-
-setting_changed.connect(forget_formats, weak=False)

@@ -1,5 +1,5 @@
-"""Addresses and dates each worker keeps once made: the same answers as making them anew,
-for each language, script prefix and URL configuration."""
+"""Addresses and dates of the committee pages: the same answers as reverse() and the date
+filter give, for each language, script prefix and URL configuration."""
 
 from datetime import date
 
@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, clear_script_prefix, path, reverse, set_
 from django.utils import translation
 
 from committees import dates
-from committees.addresses import _reverse, reverse_in
+from committees.addresses import reverse_in
 from tests.factories import BodyFactory, SessionFactory
 
 
@@ -19,22 +19,14 @@ def test_an_address_is_the_one_reverse_makes_in_each_language():
             expected = reverse("committees:body_detail", kwargs={"slug": "council"})
         assert reverse_in("committees:body_detail", language, slug="council") == expected
         assert expected.startswith(f"/{language}/")
-    # Kept per language: asking in Russian after English does not give the English one.
+    # Asking in Russian after English does not give the English one.
     with translation.override("en"):
         assert reverse_in("committees:body_detail", slug="council").startswith("/en/")
     with translation.override("ru"):
         assert reverse_in("committees:body_detail", slug="council").startswith("/ru/")
 
 
-def test_an_address_is_made_once_and_then_kept():
-    _reverse.cache_clear()
-    reverse_in("committees:body_detail", "en", slug="council")
-    reverse_in("committees:body_detail", "en", slug="council")
-    info = _reverse.cache_info()
-    assert (info.misses, info.hits) == (1, 1)
-
-
-def test_the_script_prefix_is_part_of_what_is_kept():
+def test_the_script_prefix_is_part_of_the_address():
     """A site mounted under a path (/press/) links under it; the same worker serving the root
     does not hand out those addresses."""
     plain = reverse_in("committees:body_detail", "en", slug="council")
@@ -55,7 +47,7 @@ def test_an_unknown_address_raises_as_reverse_does():
 urlpatterns = [path("elsewhere/<slug:slug>/", lambda request, slug: None, name="x")]
 
 
-def test_changed_url_settings_forget_the_kept_addresses():
+def test_changed_url_settings_change_the_addresses():
     reverse_in("committees:body_detail", "en", slug="council")
     with override_settings(ROOT_URLCONF=__name__):
         with pytest.raises(NoReverseMatch):
@@ -66,7 +58,7 @@ def test_changed_url_settings_forget_the_kept_addresses():
 
 @pytest.mark.django_db
 def test_pages_link_to_the_current_slug_after_a_rename():
-    """Addresses are kept by slug, not by row: a body given a new slug links to the new one."""
+    """A body given a new slug links to the new one, and so do its sessions."""
     body = BodyFactory(slug="old-name")
     session = SessionFactory(body=body, number=3)
     with translation.override("en"):
@@ -79,7 +71,7 @@ def test_pages_link_to_the_current_slug_after_a_rename():
         assert session.get_absolute_url() == "/en/committees/new-name/sessions/3/"
 
 
-def test_kept_dates_are_written_in_the_language_asked():
+def test_dates_are_written_in_the_language_asked():
     day = date(2026, 3, 22)
     assert dates.format_day(day, "ru") == "22 марта 2026 г."
     assert dates.format_day(day, "en") == "22 March 2026"
@@ -87,13 +79,13 @@ def test_kept_dates_are_written_in_the_language_asked():
         assert dates.format_date_range(day, date(2026, 3, 26)) == "22–26 March 2026"
     with translation.override("ru"):
         assert dates.format_date_range(day, date(2026, 3, 26)) == "22–26 марта 2026 г."
-    # The same dates asked again in the other language are not the kept English ones.
+    # The same dates asked again in the other language are not the English ones.
     assert dates.format_date_range(day, date(2026, 4, 1), "en") == "22 March – 1 April 2026"
     assert dates.format_date_range(day, date(2026, 4, 1), "ru") == "22 марта – 1 апреля 2026 г."
 
 
 def test_a_request_of_its_own_url_configuration_gets_its_own_addresses():
-    """A middleware may set `request.urlconf`: addresses made under it are kept apart."""
+    """A middleware may set `request.urlconf`: addresses follow it."""
     from django.urls import set_urlconf
 
     plain = reverse_in("committees:body_detail", "en", slug="council")

@@ -1,5 +1,5 @@
-"""The article, body and session pages that each worker keeps for the content version:
-read again at no cost, fresh at once after any change, and split by today's date."""
+"""Article, body and session pages made for each request (the page cache off): fresh at
+once after any change, and split by today's date."""
 
 from datetime import timedelta
 
@@ -18,7 +18,7 @@ from tests.factories import (
     SessionFactory,
 )
 
-# Every page is made: only what the worker keeps helps.
+# Every page is made for its request.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
@@ -45,13 +45,6 @@ def urls(article, body, session):
 
 def session_url(session):
     return f"/en/committees/{session.body.slug}/sessions/{session.number}/"
-
-
-def test_pages_read_again_cost_no_query(client, linked, django_assert_num_queries):
-    pages = urls(*linked)
-    first = [html(client, url) for url in pages]
-    with django_assert_num_queries(0):
-        assert [html(client, url) for url in pages] == first
 
 
 def test_an_edited_article_shows_at_once(client, linked, staff_user):
@@ -104,8 +97,7 @@ def test_new_sessions_delegations_and_news_show_at_once(client, linked):
 
 
 def test_timeline_items_and_body_links_follow_each_change_and_language(client, linked):
-    """The items a worker keeps (`committees.content.ITEMS`) are rewritten after a change,
-    and each language has its own."""
+    """The timeline and the body links follow each change, in each language."""
     _article, body, session = linked
     parent = BodyFactory(name_en="Policy Commission", name_ru="Политическая комиссия")
     body.reports_to.add(parent)
@@ -131,9 +123,9 @@ def test_timeline_items_and_body_links_follow_each_change_and_language(client, l
     assert "Working Group" not in ru_page
 
 
-def test_a_site_mounted_under_a_path_links_under_it_with_items_and_cards_kept(client, linked):
-    """One worker answering at / and behind a proxy at /press/ (SCRIPT_NAME) keeps the
-    timeline, the body links and the news cards of each apart."""
+def test_a_site_mounted_under_a_path_links_under_it(client, linked):
+    """One worker answering at / and behind a proxy at /press/ (SCRIPT_NAME) links the
+    timeline, the body links and the news cards of each under its own prefix."""
     article, body, session = linked
     BodyFactory(name_en="Working Group", reports_to=[body])
     body_url = f"/en/committees/{body.slug}/"
@@ -167,13 +159,6 @@ def test_a_session_moves_to_the_past_when_its_day_is_over_without_any_change(cli
         page = html(client, url)
     assert "No sessions are planned." in page
     assert "<h3>Past</h3>" in page
-
-
-def test_each_request_gets_its_own_copy_of_the_kept_rows(client, linked):
-    for url, name in zip(urls(*linked), ("article", "body", "session"), strict=True):
-        first, second = client.get(url), client.get(url)
-        assert first.context[name] == second.context[name]
-        assert first.context[name] is not second.context[name]
 
 
 def test_an_address_that_was_404_shows_its_page_once_it_exists(client, linked):
