@@ -2,12 +2,9 @@ from django import forms
 from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.models import F, Q, Value
-from django.forms.boundfield import BoundField
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -79,103 +76,12 @@ def _filter_choices_sql(language: str) -> tuple[str, list]:
     return f"SELECT {columns} FROM ({sql}) choices", list(params)
 
 
-def html_attrs(attrs: dict) -> SafeString:
-    """Attributes as Django's form templates write them (django/forms/attrs.html)."""
-    return mark_safe(
-        "".join(
-            f" {conditional_escape(name)}"
-            if value is True
-            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
-# The search form is on every search page, and Django writes each label, input and option
-# of a form through templates of their own (a few includes each): that was a good part of the
-# page's time. The form's widgets and field groups are written in Python instead, as Django's
-# templates write them; the attributes are Django's (id, required, aria-*), the text escaped.
-
-
-class TextInput(forms.TextInput):
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value = widget["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            format_html(' value="{}"', str(value)) if value is not None else "",
-            html_attrs(widget["attrs"]),
-        )
-
-
-class DateInput(TextInput, forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class OptionsSelect(forms.Select):
-    """A flat <select> whose options are written in Python."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
-        )
-        final_attrs = html_attrs(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, final_attrs, options)
-
-
-class PlainBoundField(BoundField):
-    """A label and its widget written as django/forms/field.html and label.html write them;
-    a field with errors or help text is written by those templates."""
-
-    def as_field_group(self):
-        if self.use_fieldset or self.help_text or self.errors:
-            return super().as_field_group()
-        label = self.label_tag() if self.label else ""
-        return format_html("{}\n{}", label, self.as_widget())
-
-    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
-        if contents is not None or attrs is not None or tag is not None:
-            return super().label_tag(contents, attrs, label_suffix, tag)
-        contents = self.label
-        if label_suffix is None:
-            label_suffix = (
-                self.field.label_suffix
-                if self.field.label_suffix is not None
-                else self.form.label_suffix
-            )
-        if label_suffix and contents and contents[-1] not in gettext(":?.!"):
-            contents = format_html("{}{}", contents, label_suffix)
-        widget = self.field.widget
-        id_ = widget.attrs.get("id") or self.auto_id
-        if not id_:
-            return conditional_escape(contents)
-        attrs = {}
-        if id_for_label := widget.id_for_label(id_):
-            attrs["for"] = id_for_label
-        if self.field.required and hasattr(self.form, "required_css_class"):
-            attrs["class"] = self.form.required_css_class
-        return format_html("<label{}>{}</label>", html_attrs(attrs), contents)
-
-
 class FilterChoiceField(forms.ChoiceField):
     """A choice among rows loaded beforehand, by slug; cleans to the row's id.
 
     The refusal does not repeat the value sent, which may be anything.
     """
 
-    widget = OptionsSelect
     default_error_messages = {
         "invalid_choice": _(
             "Select a valid choice. That choice is not one of the available choices."
@@ -196,19 +102,25 @@ class FilterChoiceField(forms.ChoiceField):
         return self.ids[value] if value else None
 
 
+# A browser's date picker sends and shows ISO dates.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class SearchForm(forms.Form):
-    bound_field_class = PlainBoundField
-    q = QueryField(label=_("Words to find"), required=False)
-    date_from = forms.DateField(label=_("Date from"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Date until"), required=False, widget=DateInput)
+    """Rendered by Django's form templates ({{ field.as_field_group }} in search.html)."""
+
+    q = QueryField(
+        label=_("Words to find"),
+        required=False,
+        widget=forms.SearchInput(attrs={"maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}),
+    )
+    date_from = forms.DateField(label=_("Date from"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("Date until"), required=False, widget=DATE_INPUT)
     rubric = FilterChoiceField(label=_("Rubric"), empty_label=_("Any rubric"))
     body = FilterChoiceField(label=_("WCO body"), empty_label=_("Any body"))
 
     def __init__(self, *args, language: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget = TextInput(
-            attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH, "autocomplete": "off"}
-        )
         choices = filter_choices(language)
         self.fields["rubric"].set_rows(choices["rubric"])
         self.fields["body"].set_rows(choices["body"])
