@@ -43,3 +43,12 @@ def redis_caches(url: str = REDIS_URL, prefix: str | None = None) -> dict:
             },
         }
     }
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    """The default cache on Redis, as in production, in a key space of its own."""
+    other = require_redis()
+    settings.CACHES = redis_caches()
+    yield
+    delete_keys(other, settings.CACHES["default"]["KEY_PREFIX"])

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from news.models import Article
 from tests.factories import ArticleFactory, SessionFactory
 from tests.public_pages import LANGUAGES, PUBLIC_PAGES, build_public_site
-from tests.site.redis_support import delete_keys, redis_caches, require_redis
+from tests.site.redis_support import redis_page_cache  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("redis_page_cache")]
 
 STATUS = "X-Page-Cache"
 # The pages a change can show on (200 answers are the cached ones), and two more.
@@ -153,14 +153,6 @@ CHANGES = [
 
 
 @pytest.fixture
-def redis_page_cache(settings):
-    other = require_redis()
-    settings.CACHES = redis_caches()
-    yield
-    delete_keys(other, settings.CACHES["default"]["KEY_PREFIX"])
-
-
-@pytest.fixture
 def site():
     found = build_public_site()
     found.council = found.body.reports_to.get()
@@ -177,9 +169,7 @@ def page_urls(site, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.name)
-def test_a_change_evicts_exactly_the_pages_that_show_it(
-    redis_page_cache, client, site, change, language
-):
+def test_a_change_evicts_exactly_the_pages_that_show_it(client, site, change, language):
     urls = page_urls(site, language)
     for name, url in urls.items():
         client.get(url)
@@ -198,7 +188,7 @@ def test_a_change_evicts_exactly_the_pages_that_show_it(
             assert change.shows in after[name].content.decode(), name
 
 
-def test_a_scheduled_article_falling_due_evicts_its_lists_only(redis_page_cache, client, site):
+def test_a_scheduled_article_falling_due_evicts_its_lists_only(client, site):
     ArticleFactory(
         rubric=site.rubric,
         title_en="Embargoed until noon",

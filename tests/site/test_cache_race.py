@@ -14,21 +14,14 @@ from django.test import Client
 
 from news.models import Article
 from tests.factories import ArticleFactory
-from tests.site.redis_support import delete_keys, redis_caches, require_redis
+from tests.site.redis_support import redis_page_cache  # noqa: F401 (a fixture)
 
 STATUS = "X-Page-Cache"
-
-
-@pytest.fixture
-def redis_page_cache(settings):
-    other = require_redis()
-    settings.CACHES = redis_caches()
-    yield
-    delete_keys(other, settings.CACHES["default"]["KEY_PREFIX"])
+pytestmark = pytest.mark.usefixtures("redis_page_cache")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_made_from_rows_read_before_an_edit_is_not_stored(redis_page_cache):
+def test_a_page_made_from_rows_read_before_an_edit_is_not_stored():
     article = ArticleFactory(title_en="Before the edit")
     url = article.get_absolute_url("en")
     read, edited = threading.Event(), threading.Event()
@@ -70,7 +63,7 @@ def test_a_page_made_from_rows_read_before_an_edit_is_not_stored(redis_page_cach
 
 
 @pytest.mark.django_db(transaction=True)
-def test_pages_read_after_the_edit_committed_are_stored(redis_page_cache):
+def test_pages_read_after_the_edit_committed_are_stored():
     """The guard refuses only what it must: a page begun after the last edit is kept."""
     article = ArticleFactory(title_en="Settled")
     article.title_en = "Settled, edited"
