@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language_from_path, get_language_from_request
 
-from . import invalidation, recording, scheduled, tags
+from . import invalidation, purge, recording, scheduled, tags
 
 STATUS_HEADER = "X-Page-Cache"
 # With FCS_BENCH_ENDPOINTS on, `make bench` sends this header to measure uncached pages.
@@ -222,6 +222,7 @@ class PageCacheMiddleware:
         if frozen is not None and _current(frozen, found):
             _note_tags(key, frozen[0])
             return _thaw(frozen)
+        purge.retry_due()  # purges a proxy missed, when their next try is due
         started = found.get(tags.TICK_KEY) or tags.current_tick()
         with recording.recording() as shown:
             response = self.get_response(request)
