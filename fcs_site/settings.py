@@ -137,6 +137,8 @@ TEMPLATES = [
                 "fcs_site.context_processors.site",
                 "fcs_site.accessibility.context_processors.accessibility",
             ],
+            # {% fragment %}: parts of pages kept rendered, fresh by tags (README, "Caching").
+            "libraries": {"fragments": "fcs_site.caching.fragments"},
         },
     },
 ]

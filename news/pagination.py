@@ -66,10 +66,11 @@ class AnchoredPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        return self._get_page(self._page_ids(number), number, self)
+        return self._get_page(self._page_rows(number), number, self)
 
-    def _page_ids(self, number: int) -> list[int]:
-        """The ids of page `number`, read from the nearest anchor."""
+    def _page_rows(self, number: int):
+        """The rows of page `number`, from the nearest anchor (read when first used: a
+        fragment of the page kept rendered needs none of them)."""
         block, within = divmod(number - 1, self.anchor_every)
         rows, bottom = self.object_list.order_by(*ORDERING), (number - 1) * self.per_page
         anchors = self._numbered[1]
@@ -79,4 +80,4 @@ class AnchoredPaginator(Paginator):
                 Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lte=pk)
             )
             bottom = within * self.per_page
-        return list(rows[bottom : bottom + self.per_page])
+        return rows[bottom : bottom + self.per_page]

@@ -224,7 +224,7 @@ class PageCacheMiddleware:
             return _thaw(frozen)
         purge.retry_due()  # purges a proxy missed, when their next try is due
         started = found.get(tags.TICK_KEY) or tags.current_tick()
-        with recording.recording() as shown:
+        with recording.recording(started) as shown:
             response = self.get_response(request)
         if not is_shareable(request, response):
             return self._private(response)

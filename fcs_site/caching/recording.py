@@ -13,17 +13,33 @@ from contextvars import ContextVar
 MAX_ROW_TAGS = 200
 
 _current: ContextVar[set | None] = ContextVar("fcs_page_tags", default=None)
+# The tick when the page being recorded began (`tags.current_tick`): what a fragment made
+# for it may be kept with (see `fragments`).
+_started: ContextVar[int | None] = ContextVar("fcs_page_started", default=None)
 
 
 @contextmanager
-def recording():
-    """Note the tags of what is loaded inside the block into the set it yields."""
+def recording(started: int | None = None):
+    """Note the tags of what is loaded inside the block into the set it yields; `started`
+    is the tick before anything was read (None: whatever is made inside is not kept)."""
     tags: set[str] = set()
     token = _current.set(tags)
+    started_token = _started.set(started)
     try:
         yield tags
     finally:
+        _started.reset(started_token)
         _current.reset(token)
+
+
+def shown() -> set[str]:
+    """A copy of the tags noted so far for the page being made (empty when none is)."""
+    return set(_current.get() or ())
+
+
+def started() -> int | None:
+    """The tick the page being recorded began at; None when nothing made now is kept."""
+    return _started.get()
 
 
 def record(*tags: str) -> None:
