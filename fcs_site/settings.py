@@ -92,8 +92,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "reversion",
+    # Django's Tasks API (backport for 5.2) and its database queue: the email alerts' worker.
+    "django_tasks",
+    "django_tasks_db",
     "news",
     "committees",
+    "alerts",
     "fcs_site",
 ]
 
@@ -415,6 +419,46 @@ FCS_CONTENT_SAVED = "fcs_site.committees_index.row_saved"
 FCS_CONTENT_DELETED = "fcs_site.services.removals_record"
 # The benchmark's bench-only pages and headers (`make bench` turns this on for its run).
 FCS_BENCH_ENDPOINTS = env_bool("FCS_BENCH_ENDPOINTS", default=False)
+
+# Email (the alerts, README "Email alerts"): Django's SMTP backend; with DEBUG on (`make run`)
+# every email is written to a file under var/mail/ instead.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's own address, for the links in emails (which have no request to build them from).
+FCS_SITE_URL = os.environ.get("FCS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks: Django's Tasks API with the database backend (django-tasks-db), run by
+# `manage.py db_worker`; any number of workers on any number of machines share the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Email alerts (alerts/).
+# Hours a confirmation link works; a second request for one address within the hour after
+# a confirmation was sent sends nothing.
+FCS_ALERTS_CONFIRM_HOURS = env_int("FCS_ALERTS_CONFIRM_HOURS", 72)
+FCS_ALERTS_RESEND_AFTER_SECONDS = 3600
+# Subscribe requests one client address may make (per the hour), then 429.
+FCS_ALERTS_REQUESTS_PER_HOUR = env_int("FCS_ALERTS_REQUESTS_PER_HOUR", 10)
+# Addresses read and emails sent per batch: a worker's memory does not grow with the list.
+FCS_ALERTS_BATCH_SIZE = env_int("FCS_ALERTS_BATCH_SIZE", 500)
+# Seconds a worker's claim on a batch lasts: a batch a dead worker left is taken again then.
+FCS_ALERTS_CLAIM_SECONDS = env_int("FCS_ALERTS_CLAIM_SECONDS", 600)
+# Hard bounces in a row after which an address is suspended.
+FCS_ALERTS_MAX_BOUNCES = 3
+# Local (Moscow) hour at which the daily digest goes out.
+FCS_ALERTS_DIGEST_HOUR = env_int("FCS_ALERTS_DIGEST_HOUR", 8)
 
 LOGGING = {
     "version": 1,
