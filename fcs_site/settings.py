@@ -388,7 +388,7 @@ FCS_PAGE_CACHE_SECONDS = env_int("FCS_PAGE_CACHE_SECONDS", 600)
 # may show a page this many seconds old.
 FCS_PAGE_CACHE_MAX_AGE = env_int("FCS_PAGE_CACHE_MAX_AGE", 60)
 # Paths (with or without the language prefix) never cached.
-FCS_PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/bench/", "/a11y/", "/i18n/"]
+FCS_PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/bench/", "/a11y/", "/i18n/", "/alerts/"]
 # Cookies besides the session's that make a request bypass the page cache.
 FCS_PAGE_CACHE_BYPASS_COOKIES = ["messages"]
 # Query parameters that only tell analytics where a visitor came from (a news agency's
@@ -459,6 +459,8 @@ FCS_ALERTS_CLAIM_SECONDS = env_int("FCS_ALERTS_CLAIM_SECONDS", 600)
 FCS_ALERTS_MAX_BOUNCES = 3
 # Local (Moscow) hour at which the daily digest goes out.
 FCS_ALERTS_DIGEST_HOUR = env_int("FCS_ALERTS_DIGEST_HOUR", 8)
+# Called when an article is published or scheduled, or becomes public in one more language.
+FCS_ARTICLE_PUBLISHED = "alerts.services.article_published"
 
 LOGGING = {
     "version": 1,

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("feeds/", include(feeds)),
     path("opendata/", include(opendata_views)),
     path("committees/", include("committees.urls")),
+    path("alerts/", include("alerts.urls")),
     path("a11y/", include("fcs_site.accessibility.urls")),
     prefix_default_language=True,
 )

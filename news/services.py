@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -110,6 +111,15 @@ def _revoke_open_links(article: Article, user) -> None:
         _record(article, user, Action.PREVIEW_REVOKED, note=link.label)
 
 
+def _announce(article: Article, languages: list[str]) -> None:
+    """Tell the rest of the site that `article` is public in `languages`, or will be at its
+    date (the email alerts), through the function named in settings: news imports none of
+    them. Called inside the step's transaction."""
+    hook = getattr(settings, "FCS_ARTICLE_PUBLISHED", "")
+    if hook and languages:
+        import_string(hook)(article=article, languages=languages)
+
+
 def _require_a_language(article: Article, message: str) -> None:
     if not article.available_languages():
         raise ValidationError(message % {"article": article})
@@ -163,6 +173,12 @@ def article_save(
             article.status = Status.IN_REVIEW
             article.submitted_by = user
         article.schedule_cancelled = reopened
+        # A public article completed in one more language is published in that language now.
+        gained = [
+            code
+            for code in article.available_languages()
+            if not adding and not article._was_available_in(code)
+        ]
         major = major and not adding and article.is_public()
         if major:
             article.major_updated_at = timezone.now()
@@ -179,6 +195,8 @@ def article_save(
             }
             note = f"{restored}\n{note}".strip()
         _record(article, user, action, note=note, major=major)
+        if article.is_public():
+            _announce(article, gained)
         if reopened:
             _record(
                 article,
@@ -290,6 +308,7 @@ def article_publish(
             self_approved=own,
             scheduled_for=at,
         )
+        _announce(article, article.available_languages())
     return article
 
 

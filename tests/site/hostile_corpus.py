@@ -352,3 +352,21 @@ def _person(language):
     from tests.factories import PersonFactory
 
     return [{"pk": PersonFactory().pk}]
+
+
+@sample("alerts:confirm")
+def _alerts_confirmation(language):
+    from alerts import tokens
+    from tests.alerts.conftest import SubscriberFactory
+
+    subscriber = SubscriberFactory(confirmed_at=None)
+    request = tokens.Request(subscriber.pk, subscriber.token_key, language, "all", None, "daily")
+    return [{"token": tokens.confirmation_token(request)}]
+
+
+@sample("alerts:manage", "alerts:unsubscribe")
+def _alerts_address(language):
+    from alerts import tokens
+    from tests.alerts.conftest import SubscriberFactory
+
+    return [{"token": tokens.manage_token(SubscriberFactory())}]

@@ -1,0 +1,56 @@
+"""The background tasks (Django's Tasks API; `manage.py db_worker` runs them)."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import schedule, sending
+
+
+def _again(this, *args, at, **kwargs) -> None:
+    this.using(run_after=at).enqueue(*args, **kwargs)
+
+
+@task()
+def send_mailing(mailing_id: int, attempt: int = 0) -> dict:
+    """Send an article to its subscribers in one language (see alerts/sending.py)."""
+    outcome = sending.send_mailing(mailing_id, attempt=attempt)
+    if outcome.retry_at is not None:
+        _again(send_mailing, mailing_id, attempt + 1, at=outcome.retry_at)
+    return outcome.as_dict()
+
+
+@task()
+def send_digests(attempt: int = 0, chained: bool = True) -> dict:
+    """The daily digest; when it is done, the next day's is enqueued for its hour."""
+    outcome = sending.send_digests(attempt=attempt)
+    if outcome.retry_at is not None:
+        _again(send_digests, attempt + 1, chained, at=outcome.retry_at)
+    elif chained:
+        schedule.digest_enqueue()
+    return outcome.as_dict()
+
+
+@task()
+def send_confirmation(token: str, attempt: int = 0) -> dict:
+    """The email with the link that confirms a subscription request."""
+    try:
+        sent = schedule.confirmation_send(token)
+    except sending.ServerUnavailable:
+        if attempt >= 10:
+            raise
+        _again(
+            send_confirmation,
+            token,
+            attempt + 1,
+            at=timezone.now() + sending.backoff(attempt),
+        )
+        return {"sent": False, "retry": True}
+    return {"sent": sent}
+
+
+@task()
+def sweep() -> dict:
+    """Every few minutes: resume mailings a dead worker left, forget confirmation requests
+    nobody confirmed, and keep the digest scheduled."""
+    schedule.sweep_enqueue()
+    return schedule.sweep()
