@@ -34,10 +34,16 @@ run: venv messages
 	mkdir -p var
 	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py load_demo --demo-user
+	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py alerts_schedule
+	mkdir -p var/mail
 	@echo
 	@echo "  The site:  http://127.0.0.1:8000/  (Russian: /ru/, English: /en/)"
 	@echo "  The admin: http://127.0.0.1:8000/admin/ — sign in as shown above (demo account, this machine only)"
+	@echo "  Email:     the worker beside the server writes every email to a file in var/mail/"
 	@echo
+# The email alerts' worker runs beside the server and stops with it.
+	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py db_worker --no-reload --interval 2 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Chromium for the browser tests: installed with apt where we are root, otherwise the
