@@ -65,22 +65,51 @@ def _message(*, subject, template, context, subscriber, headers) -> EmailMultiAl
     return message
 
 
-def article_message(*, article, subscriber, language: str) -> EmailMultiAlternatives:
-    with translation.override(language):
-        context = {"article": article_item(article, language), **links(subscriber, language)}
-        context["site_name"] = str(settings.FCS_SITE_NAME)
+# Rendered once per article and language with these in place of the address's own links,
+# which are then put in per address (they are URL-safe: letters, digits, - _ :).
+MANAGE_PLACEHOLDER = "alerts-manage-url-placeholder"
+UNSUBSCRIBE_PLACEHOLDER = "alerts-unsubscribe-url-placeholder"
+
+
+class ArticleEmail:
+    """An article's email in one language, rendered once; `message()` makes each address's."""
+
+    def __init__(self, article, language: str):
+        self.article = article
+        self.language = language
+        with translation.override(language):
+            context = {
+                "article": article_item(article, language),
+                "site_name": str(settings.FCS_SITE_NAME),
+                "manage_url": MANAGE_PLACEHOLDER,
+                "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+            }
+            self.subject = context["article"]["title"]
+            self.text = render_to_string("alerts/email/article.txt", context)
+            self.html = render_to_string("alerts/email/article.html", context)
+
+    def message(self, subscriber) -> EmailMultiAlternatives:
+        urls = links(subscriber, self.language)
+
+        def fill(body: str) -> str:
+            return body.replace(MANAGE_PLACEHOLDER, urls["manage_url"]).replace(
+                UNSUBSCRIBE_PLACEHOLDER, urls["unsubscribe_url"]
+            )
+
         headers = {
-            **list_headers(context["unsubscribe_url"]),
+            **list_headers(urls["unsubscribe_url"]),
             # The same for every attempt, so a mail system can drop a copy sent twice.
-            "Message-ID": f"<alert-{article.pk}-{subscriber.pk}@{site_domain()}>",
+            "Message-ID": f"<alert-{self.article.pk}-{subscriber.pk}@{site_domain()}>",
         }
-        return _message(
-            subject=context["article"]["title"],
-            template="article",
-            context=context,
-            subscriber=subscriber,
-            headers=headers,
+        message = EmailMultiAlternatives(
+            subject=self.subject, body=fill(self.text), to=[subscriber.email], headers=headers
         )
+        message.attach_alternative(fill(self.html), "text/html")
+        return message
+
+
+def article_message(*, article, subscriber, language: str) -> EmailMultiAlternatives:
+    return ArticleEmail(article, language).message(subscriber)
 
 
 def digest_message(*, articles, subscriber, language: str, day) -> EmailMultiAlternatives:
