@@ -298,6 +298,7 @@ class Outcome:
     retry_at: object = None
     finished: bool = False
     cancelled: bool = False
+    listed: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -308,7 +309,7 @@ class Outcome:
         }
 
 
-def send_mailing(mailing_id: int, *, attempt: int = 0) -> Outcome:
+def send_mailing(mailing_id: int, *, attempt: int = 0, on_listed=None) -> Outcome:
     """Send a mailing's immediate emails; the task runs it (alerts/tasks.py)."""
     outcome = Outcome()
     mailing = Mailing.objects.filter(pk=mailing_id, finished_at=None).first()
@@ -321,6 +322,9 @@ def send_mailing(mailing_id: int, *, attempt: int = 0) -> Outcome:
         return _not_public(mailing, ours)
     if mailing.listed_at is None:
         list_addresses(mailing, article)
+        outcome.listed = True
+        if on_listed is not None:
+            on_listed(mailing.pk)
     token = secrets.token_hex(16)
     immediate = ours.filter(via=Via.IMMEDIATE)
     _fast_commits()

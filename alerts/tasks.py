@@ -1,5 +1,6 @@
 """The background tasks (Django's Tasks API; `manage.py db_worker` runs them)."""
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
@@ -10,10 +11,17 @@ def _again(this, *args, at, **kwargs) -> None:
     this.using(run_after=at).enqueue(*args, **kwargs)
 
 
+def _helpers(mailing_id: int) -> None:
+    for _ in range(settings.FCS_ALERTS_TASKS_PER_MAILING - 1):
+        send_mailing.enqueue(mailing_id)
+
+
 @task()
 def send_mailing(mailing_id: int, attempt: int = 0) -> dict:
-    """Send an article to its subscribers in one language (see alerts/sending.py)."""
-    outcome = sending.send_mailing(mailing_id, attempt=attempt)
+    """Send an article to its subscribers in one language (see alerts/sending.py). The task
+    that listed the addresses queues FCS_ALERTS_TASKS_PER_MAILING - 1 more for the same
+    mailing first: free workers take them and share its batches."""
+    outcome = sending.send_mailing(mailing_id, attempt=attempt, on_listed=_helpers)
     if outcome.retry_at is not None:
         _again(send_mailing, mailing_id, attempt + 1, at=outcome.retry_at)
     return outcome.as_dict()

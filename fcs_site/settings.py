@@ -455,6 +455,8 @@ FCS_ALERTS_REQUESTS_PER_HOUR = env_int("FCS_ALERTS_REQUESTS_PER_HOUR", 10)
 FCS_ALERTS_BATCH_SIZE = env_int("FCS_ALERTS_BATCH_SIZE", 500)
 # Seconds a worker's claim on a batch lasts: a batch a dead worker left is taken again then.
 FCS_ALERTS_CLAIM_SECONDS = env_int("FCS_ALERTS_CLAIM_SECONDS", 600)
+# Tasks queued for each mailing: with several workers, that many share one large mailing.
+FCS_ALERTS_TASKS_PER_MAILING = env_int("FCS_ALERTS_TASKS_PER_MAILING", 1)
 # Hard bounces in a row after which an address is suspended.
 FCS_ALERTS_MAX_BOUNCES = 3
 # Local (Moscow) hour at which the daily digest goes out.

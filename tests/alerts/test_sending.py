@@ -354,3 +354,17 @@ def test_line_breaks_in_a_headline_start_no_header_of_their_own(smtp, run_worker
     assert smtp.recipients() == [reader.email]
     assert message["Subject"].strip() == "Первая строка Bcc: victim@example.test"
     assert message["Bcc"] is None
+
+
+def test_several_tasks_share_one_mailing_and_send_each_email_once(
+    smtp, run_worker, publisher, settings
+):
+    settings.FCS_ALERTS_TASKS_PER_MAILING = 3
+    settings.FCS_ALERTS_BATCH_SIZE = 2
+    people = subscribers(7)
+    publish(ArticleFactory(draft=True, russian_only=True), publisher)
+    run_worker()
+    tasks = DBTaskResult.objects.filter(task_path="alerts.tasks.send_mailing")
+    assert tasks.count() == 3 and set(tasks.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    received = smtp.recipients()
+    assert sorted(received) == sorted(p.email for p in people)
