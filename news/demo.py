@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from .demo_photos import DemoPhoto
+from .demo_photos import ensure as ensure_photo
 from .html import clean_html
-from .models import Article, Rubric, Topic
+from .models import Article, ArticlePhoto, Rubric, Topic
 from .slugs import make_slug
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -97,6 +99,8 @@ class DemoArticle:
     rubric: str = "international-cooperation"
     topics: list[str] = field(default_factory=lambda: ["wco"])
     pk: int | None = None
+    photo: DemoPhoto | None = None
+    gallery: list[DemoPhoto] = field(default_factory=list)
 
 
 def msk(year, month, day, hour=12, minute=0) -> datetime:
@@ -148,6 +152,13 @@ SESSIONS = [
 RUSSIAN_ONLY = {"37th", "38th", "143rd/144th"}
 
 
+def session_motif(body_en: str, where_en: str) -> str:
+    """The illustration of a session: a screen for a meeting held online, else the room."""
+    if where_en != "in Brussels":
+        return "videoconference"
+    return {"Council": "flags", "Policy Commission": "round-table"}.get(body_en, "meeting")
+
+
 def session_articles() -> list[DemoArticle]:
     articles = []
     for body_en, body_ru, nth_en, nth_ru, dates_en, dates_ru, when, where_en, where_ru in SESSIONS:
@@ -168,6 +179,13 @@ def session_articles() -> list[DemoArticle]:
             ),
             published_at=when,
             topics=["wco"] if is_council else ["wco", "enforcement"],
+            photo=DemoPhoto(
+                key=f"session-{slug_core}-{body_en.lower().replace(' ', '-')}",
+                motif=session_motif(body_en, where_en),
+                caption_ru=f"{what_ru[0].upper()}{what_ru[1:]}, {dates_ru}, {where_ru}.",
+                caption_en=f"The {nth_en} {plural_en} of the WCO {body_en}, {dates_en}, "
+                f"{where_en}.",
+            ),
         )
         if nth_en not in RUSSIAN_ONLY:
             article.title_en = f"The {nth_en} {plural_en} of the WCO {body_en} took place"
@@ -212,6 +230,46 @@ def demo_articles() -> list[DemoArticle]:
         kind=Article.Kind.PRESS_RELEASE,
         rubric="press-releases",
         topics=["wco", "enforcement"],
+        photo=DemoPhoto(
+            key="reference-41st-ec-session",
+            motif="videoconference",
+            caption_ru=(
+                "41-я сессия Комитета по правоприменению ВТамО прошла в режиме видеоконференции."
+            ),
+            caption_en="The 41st session of the WCO Enforcement Committee met by videoconference.",
+        ),
+        gallery=[
+            DemoPhoto(
+                key="reference-41st-ec-report",
+                motif="document",
+                caption_ru=(
+                    "Доклад о работе сессии должен утвердить Совет ВТамО на 138-й сессии "
+                    "в июне 2021 года."
+                ),
+                caption_en=(
+                    "The session's report goes to the WCO Council for approval at its 138th "
+                    "session in June 2021."
+                ),
+            ),
+            DemoPhoto(
+                key="reference-41st-ec-members",
+                motif="flags",
+                caption_ru=("Комитет объединяет представителей таможенных служб членов ВТамО."),
+                caption_en="The Committee brings together the customs services of WCO Members.",
+            ),
+            DemoPhoto(
+                key="reference-41st-ec-smuggling",
+                motif="containers",
+                caption_ru=(
+                    "Среди тем сессии — противодействие контрабанде наркотиков, табачной "
+                    "продукции и культурных ценностей."
+                ),
+                caption_en=(
+                    "Among the session's topics: countering the smuggling of drugs, tobacco "
+                    "and cultural property."
+                ),
+            ),
+        ],
     )
     extras = [
         DemoArticle(
@@ -253,6 +311,12 @@ def demo_articles() -> list[DemoArticle]:
             kind=Article.Kind.ANNOUNCEMENT,
             rubric="announcements",
             topics=[],
+            photo=DemoPhoto(
+                key="press-centre-new-building",
+                motif="building",
+                caption_ru="Новое здание пресс-центра ФТС России.",
+                caption_en="The new building of the FCS press centre.",
+            ),
         ),
     ]
     return [reference, *session_articles(), *customs_day_articles(), *extras]
@@ -290,6 +354,12 @@ def customs_day_articles() -> list[DemoArticle]:
                 ),
                 published_at=msk(year, 1, 26, 9, 0),
                 topics=["wco"],
+                photo=DemoPhoto(
+                    key=f"international-customs-day-{year}",
+                    motif="containers",
+                    caption_ru=f"Международный день таможенника, 26 января {year} года.",
+                    caption_en=f"International Customs Day, 26 January {year}.",
+                ),
             )
         )
     return articles
@@ -310,7 +380,7 @@ def upsert(model, lookup: dict, values: dict):
 
 @transaction.atomic
 def load() -> dict[str, int]:
-    written = {"rubrics": 0, "topics": 0, "articles": 0}
+    written = {"rubrics": 0, "topics": 0, "photos": 0, "articles": 0}
     rubrics = {}
     for slug, name_ru, name_en, position in RUBRICS:
         rubrics[slug], changed = upsert(
@@ -342,6 +412,11 @@ def load() -> dict[str, int]:
         lookup = {"pk": item.pk} if item.pk else {"slug_ru": item.slug_ru}
         if item.pk:
             values["slug_ru"] = item.slug_ru
+        values["lead_photo_id"] = None
+        if item.photo:
+            photo, changed = ensure_photo(item.photo, upsert)
+            values["lead_photo_id"] = photo.pk
+            written["photos"] += changed
         if item.title_en and not item.slug_en:
             values["slug_en"] = make_slug(item.title_en)
         # Bodies are stored sanitised; compare against what the sanitiser keeps.
@@ -352,8 +427,32 @@ def load() -> dict[str, int]:
         if set(article.topics.values_list("pk", flat=True)) != wanted:
             article.topics.set(wanted)
             changed = True
+        changed |= set_gallery(article, item.gallery, written)
         written["articles"] += changed
     return written
+
+
+def set_gallery(article: Article, gallery: list[DemoPhoto], written: dict) -> bool:
+    """Bring the article's gallery to `gallery`, in its order; True when it changed."""
+    wanted = {}
+    for position, item in enumerate(gallery, start=1):
+        photo, changed = ensure_photo(item, upsert)
+        written["photos"] += changed
+        wanted[photo.pk] = position
+    changed = False
+    for entry in ArticlePhoto.objects.filter(article=article):
+        if entry.photo_id not in wanted:
+            entry.delete()
+            changed = True
+        elif entry.position != wanted[entry.photo_id]:
+            entry.position = wanted[entry.photo_id]
+            entry.save(update_fields=["position"])
+            changed = True
+        wanted.pop(entry.photo_id, None)
+    for photo_pk, position in wanted.items():
+        ArticlePhoto.objects.create(article=article, photo_id=photo_pk, position=position)
+        changed = True
+    return changed
 
 
 # The demo bodies' slugs by the English names used in SESSIONS (committees/demo.py).

@@ -35,6 +35,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _small_demo_photos(monkeypatch):
+    """The demo's illustrations are drawn at 480×270 (one rendition per format): tests load
+    the demo many times, and full-size renditions take seconds. test_demo.py checks the
+    full size once."""
+    monkeypatch.setattr("news.demo_photos.SIZE", (480, 270))
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Russian, the site's default; requests switch as their URL says."""
     from django.utils import translation

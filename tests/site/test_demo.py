@@ -1,17 +1,20 @@
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
+from PIL import Image
 
 from committees.models import Body, Delegation, Person, Post, Session, Term
 from news.demo import REFERENCE_ARTICLE_ID
-from news.models import Article, Rubric, Topic
+from news.models import Article, ArticlePhoto, Photo, PhotoRendition, Rubric, Topic
 
 pytestmark = pytest.mark.django_db
 
 
 def snapshot():
     rows = {}
-    for model in (Article, Rubric, Topic, Body, Session, Person, Post, Term, Delegation):
+    models = (Article, Rubric, Topic, Body, Session, Person, Post, Term, Delegation)
+    for model in (*models, Photo, PhotoRendition, ArticlePhoto):
         for obj in model.objects.all():
             data = model_to_dict(obj)
             for name, value in data.items():
@@ -22,7 +25,20 @@ def snapshot():
             if model is Term:
                 data["seat"] = obj.seat
             rows[(model.__name__, obj.pk)] = data
+    rows["files"] = stored_files()
     return rows
+
+
+def stored_files(folder="photos/demo"):
+    """Name, size and modification time of every file under `folder` in the media storage."""
+    _folders, names = default_storage.listdir(folder)
+    return {
+        name: (
+            default_storage.size(f"{folder}/{name}"),
+            default_storage.get_modified_time(f"{folder}/{name}"),
+        )
+        for name in names
+    }
 
 
 def test_demo_loads_the_reference_article_and_is_idempotent(client):
@@ -37,6 +53,64 @@ def test_demo_loads_the_reference_article_and_is_idempotent(client):
     ru = client.get(reference.get_absolute_url("ru")).content.decode()
     assert "8 April 2021 17:55" in en and "Oleg Bakanov" in en and "1983" in en
     assert "8 апреля 2021 17:55" in ru and "Справочно" in ru
+
+
+def test_demo_articles_have_illustrations_described_in_both_languages():
+    call_command("load_demo")
+    with_photo = Article.objects.filter(lead_photo__isnull=False)
+    assert with_photo.count() >= Article.objects.count() - 2, "most articles have a photo"
+    photos = Photo.objects.filter(image__startswith="photos/demo/")
+    assert photos.count() == Photo.objects.count() >= with_photo.count()
+    for photo in photos.prefetch_related("renditions"):
+        assert photo.alt_ru.startswith("Иллюстрация: ") and photo.alt_en.startswith(
+            "Illustration: "
+        )
+        assert photo.caption_ru and photo.caption_en and not photo.decorative
+        assert photo.credit_ru == "Иллюстрация: пресс-служба ФТС России"
+        assert photo.credit_en == "Illustration: FCS of Russia press service"
+        assert default_storage.exists(photo.image.name)
+        formats = {r.format for r in photo.renditions.all()}
+        assert formats == {"jpeg", "webp"}, photo
+        for rendition in photo.renditions.all():
+            assert default_storage.exists(rendition.file.name)
+    reference = Article.objects.get(pk=REFERENCE_ARTICLE_ID)
+    assert reference.lead_photo is not None
+    gallery = reference.gallery_photos()
+    assert 2 <= len(gallery) <= 3 and reference.lead_photo not in gallery
+    assert len({photo.alt_en for photo in [reference.lead_photo, *gallery]}) == len(gallery) + 1
+    for article in with_photo.filter(status=Article.Status.PUBLISHED):
+        assert not article.alt_text_errors(article.photos()), article
+
+
+def test_demo_photos_are_full_size_with_every_rendition(monkeypatch, client):
+    monkeypatch.setattr("news.demo_photos.SIZE", (1600, 900))
+    call_command("load_demo")
+    photo = Article.objects.get(pk=REFERENCE_ARTICLE_ID).lead_photo
+    assert (photo.width, photo.height) == (1600, 900)
+    with default_storage.open(photo.image.name) as stored, Image.open(stored) as image:
+        assert (image.format, image.size) == ("JPEG", (1600, 900))
+        assert not image.getexif()
+    made = {(r.format, r.width, r.height) for r in photo.renditions.all()}
+    widths = [(480, 270), (800, 450), (1200, 675), (1600, 900)]
+    assert made == {(fmt, w, h) for fmt in ("jpeg", "webp") for w, h in widths}
+    reference = Article.objects.get(pk=REFERENCE_ARTICLE_ID)
+    for language in ("ru", "en"):
+        html = client.get(reference.get_absolute_url(language)).content.decode()
+        assert getattr(photo, f"alt_{language}") in html
+        assert photo.rendition(1600, "webp").url in html
+
+
+def test_demo_draws_again_what_a_wiped_media_folder_lost():
+    call_command("load_demo")
+    photo = Article.objects.get(pk=REFERENCE_ARTICLE_ID).lead_photo
+    names = [photo.image.name, *photo.renditions.values_list("file", flat=True)]
+    for name in names:
+        default_storage.delete(name)
+    call_command("load_demo")
+    assert all(default_storage.exists(name) for name in names)
+    first = snapshot()
+    call_command("load_demo")
+    assert snapshot() == first
 
 
 def test_demo_shows_every_visibility_rule():
