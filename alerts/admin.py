@@ -155,7 +155,10 @@ class SubscriberAdmin(PersonalDataAdmin):
 def _deliveries(status: str):
     counted = (
         Delivery.objects.filter(
-            article=OuterRef("article"), language=OuterRef("language"), status=status
+            article=OuterRef("article"),
+            language=OuterRef("language"),
+            edition=OuterRef("edition"),
+            status=status,
         )
         .order_by()
         .values("article")
@@ -170,6 +173,7 @@ class MailingAdmin(admin.ModelAdmin):
     list_display = [
         "article",
         "language",
+        "edition",
         "due_at",
         "sent_count",
         "failed_count",
@@ -182,6 +186,8 @@ class MailingAdmin(admin.ModelAdmin):
     fields = [
         "article",
         "language",
+        "edition",
+        "update_at",
         "due_at",
         "listed_at",
         "touched_at",

@@ -44,14 +44,17 @@ def list_headers(unsubscribe_url: str) -> dict:
     }
 
 
-def article_item(article, language: str) -> dict:
-    """What an email shows of an article, in `language` (no fallback: it is public there)."""
+def article_item(article, language: str, *, update: bool = False) -> dict:
+    """What an email shows of an article, in `language` (no fallback: it is public there);
+    for an update, also when it was updated and the editors' note on what changed."""
     return {
         "title": one_line(getattr(article, f"title_{language}")),
         "lead": getattr(article, f"lead_{language}") or "",
         "url": absolute(article.get_absolute_url(language)),
         "published_at": article.published_at,
         "kind": article.get_kind_display(),
+        "updated_at": article.major_updated_at if update else None,
+        "update_note": (getattr(article, f"update_note_{language}", "") or "") if update else "",
     }
 
 
@@ -74,17 +77,20 @@ UNSUBSCRIBE_PLACEHOLDER = "alerts-unsubscribe-url-placeholder"
 class ArticleEmail:
     """An article's email in one language, rendered once; `message()` makes each address's."""
 
-    def __init__(self, article, language: str):
+    def __init__(self, article, language: str, edition: int = 0):
         self.article = article
         self.language = language
+        self.edition = edition
         with translation.override(language):
             context = {
-                "article": article_item(article, language),
+                "article": article_item(article, language, update=edition > 0),
                 "site_name": str(settings.FCS_SITE_NAME),
                 "manage_url": MANAGE_PLACEHOLDER,
                 "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
             }
             self.subject = context["article"]["title"]
+            if edition:
+                self.subject = one_line(_("Updated: %(title)s") % {"title": self.subject})
             self.text = render_to_string("alerts/email/article.txt", context)
             self.html = render_to_string("alerts/email/article.html", context)
 
@@ -96,10 +102,11 @@ class ArticleEmail:
                 UNSUBSCRIBE_PLACEHOLDER, urls["unsubscribe_url"]
             )
 
+        edition = f".{self.edition}" if self.edition else ""
         headers = {
             **list_headers(urls["unsubscribe_url"]),
             # The same for every attempt, so a mail system can drop a copy sent twice.
-            "Message-ID": f"<alert-{self.article.pk}-{subscriber.pk}@{site_domain()}>",
+            "Message-ID": f"<alert-{self.article.pk}{edition}-{subscriber.pk}@{site_domain()}>",
         }
         message = EmailMultiAlternatives(
             subject=self.subject, body=fill(self.text), to=[subscriber.email], headers=headers
@@ -108,14 +115,20 @@ class ArticleEmail:
         return message
 
 
-def article_message(*, article, subscriber, language: str) -> EmailMultiAlternatives:
-    return ArticleEmail(article, language).message(subscriber)
+def article_message(*, article, subscriber, language: str, edition=0) -> EmailMultiAlternatives:
+    return ArticleEmail(article, language, edition).message(subscriber)
 
 
-def digest_message(*, articles, subscriber, language: str, day) -> EmailMultiAlternatives:
+def digest_message(
+    *, articles, subscriber, language: str, day, updated=frozenset()
+) -> EmailMultiAlternatives:
+    """One email with `articles`; those whose pk is in `updated` shown as updated."""
     with translation.override(language):
         context = {
-            "articles": [article_item(article, language) for article in articles],
+            "articles": [
+                article_item(article, language, update=article.pk in updated)
+                for article in articles
+            ],
             "day": day,
             "site_name": str(settings.FCS_SITE_NAME),
             **links(subscriber, language),
@@ -123,7 +136,9 @@ def digest_message(*, articles, subscriber, language: str, day) -> EmailMultiAlt
         first = min(article.pk for article in articles)
         headers = {
             **list_headers(context["unsubscribe_url"]),
-            "Message-ID": f"<digest-{first}-{len(articles)}-{subscriber.pk}@{site_domain()}>",
+            "Message-ID": (
+                f"<digest-{day:%Y%m%d}-{first}-{len(articles)}-{subscriber.pk}@{site_domain()}>"
+            ),
         }
         subject = _("%(site)s: news of the day") % {"site": context["site_name"]}
         return _message(

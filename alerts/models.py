@@ -1,6 +1,6 @@
 """Email alerts: who gets which articles, and a record of every email sent.
 
-A `Delivery` row per (article, address) is what makes sending at-least-once without
+A `Delivery` row per (article, edition, address) is what makes sending at-least-once without
 sending anything twice: a worker claims rows before sending and marks each one sent
 right after the SMTP server accepted it; a worker that dies leaves its claims to expire
 and be taken again (alerts/sending.py).
@@ -205,6 +205,17 @@ class Mailing(models.Model):
         related_name="alert_mailings",
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    edition = models.PositiveSmallIntegerField(
+        _("edition"),
+        default=0,
+        help_text=_("0: the article itself; 1, 2 ...: its major updates, sent as updates."),
+    )
+    update_at = models.DateTimeField(
+        _("major update of"),
+        null=True,
+        blank=True,
+        help_text=_("The time of the major update this mailing announces."),
+    )
     due_at = models.DateTimeField(_("due at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     listed_at = models.DateTimeField(
@@ -227,7 +238,8 @@ class Mailing(models.Model):
         verbose_name_plural = _("mailings")
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "language"], name="alerts_mailing_article_language_unique"
+                fields=["article", "language", "edition"],
+                name="alerts_mailing_article_language_edition_unique",
             ),
         ]
         indexes = [
@@ -239,10 +251,16 @@ class Mailing(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.edition:
+            return f"{self.article} [{self.language}, {self.edition}]"
         return f"{self.article} [{self.language}]"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:alerts_mailing_change", args=[self.pk])
+
+    @property
+    def is_update(self) -> bool:
+        return self.edition > 0
 
 
 class Delivery(models.Model):
@@ -273,6 +291,9 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    edition = models.PositiveSmallIntegerField(
+        _("edition"), default=0, help_text=_("As the mailing's: 0 is the article itself.")
+    )
     via = models.CharField(_("sent"), max_length=10, choices=Via.choices, default=Via.IMMEDIATE)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -293,7 +314,8 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "subscriber"], name="alerts_delivery_once_per_address"
+                fields=["article", "edition", "subscriber"],
+                name="alerts_delivery_once_per_address",
             ),
         ]
         indexes = [

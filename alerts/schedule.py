@@ -54,7 +54,8 @@ def sweep_enqueue() -> bool:
 def sweep(now=None) -> dict:
     """Resume each mailing that is due and that no worker has touched for a claim's length
     (its worker died, or the process that published it died before enqueuing it); forget
-    addresses whose confirmation link expired unused; keep the digest scheduled."""
+    addresses whose confirmation link expired unused; plan the mailings of major updates
+    with a change note; keep the digest scheduled."""
     from . import tasks
 
     now = now or timezone.now()
@@ -84,8 +85,9 @@ def sweep(now=None) -> dict:
         )
         .delete()
     )
+    updates = services.article_updates_plan(now=now)
     digest_enqueue()
-    return {"resumed": resumed, "forgotten": forgotten}
+    return {"resumed": resumed, "forgotten": forgotten, "updates": updates}
 
 
 def confirmation_send(token: str) -> bool:

@@ -1,8 +1,9 @@
 """Sending, at least once and never twice on purpose.
 
-An article's mailing first lists its addresses: one `Delivery` row per (article, address),
-inserted in batches (a row that exists already is left alone). Workers then claim rows in
-batches: one UPDATE gives a batch to one worker until `claimed_until` (on PostgreSQL the
+An article's mailing first lists its addresses: one `Delivery` row per (article, edition,
+address), edition 0 being the article and the others its major updates, inserted in
+batches (a row that exists already is left alone). Workers then claim rows in batches:
+one UPDATE gives a batch to one worker until `claimed_until` (on PostgreSQL the
 rows are picked with SKIP LOCKED, so several workers take different batches). Each email
 is marked sent as soon as the SMTP server accepted it, so a worker that dies loses at most
 the email it was sending; its other claims expire and are taken again, by the sweep
@@ -254,10 +255,16 @@ def audience(article, language: str):
 
 
 def list_addresses(mailing: Mailing, article) -> int:
-    """A delivery row for each address of the mailing, in batches (memory stays flat)."""
+    """A delivery row for each address of the mailing, in batches (memory stays flat). An
+    update goes to the addresses that were sent the article, and still want it."""
     now = timezone.now()
     digest_at = next_digest_at(now)
     people = audience(article, mailing.language)
+    if mailing.is_update:
+        had_it = Delivery.objects.filter(
+            article_id=article.pk, edition=0, status=Status.SENT, subscriber=OuterRef("pk")
+        )
+        people = people.filter(Exists(had_it))
     last, listed = 0, 0
     while True:
         rows = list(
@@ -273,6 +280,7 @@ def list_addresses(mailing: Mailing, article) -> int:
                     article_id=article.pk,
                     subscriber_id=pk,
                     language=mailing.language,
+                    edition=mailing.edition,
                     via=Via.IMMEDIATE if immediate else Via.DIGEST,
                     not_before=None if immediate else digest_at,
                     created_at=now,
@@ -316,7 +324,9 @@ def send_mailing(mailing_id: int, *, attempt: int = 0, on_listed=None) -> Outcom
     if mailing is None:
         return outcome
     language = mailing.language
-    ours = Delivery.objects.filter(article_id=mailing.article_id, language=language)
+    ours = Delivery.objects.filter(
+        article_id=mailing.article_id, language=language, edition=mailing.edition
+    )
     article = _articles().public(language).filter(pk=mailing.article_id).first()
     if article is None:
         return _not_public(mailing, ours)
@@ -349,7 +359,7 @@ def send_mailing(mailing_id: int, *, attempt: int = 0, on_listed=None) -> Outcom
                 Unit(
                     delivery.subscriber,
                     [delivery],
-                    _article_builder(rendered, article, delivery.subscriber, delivery.language),
+                    _article_builder(rendered, article, delivery.subscriber, mailing),
                 )
             )
         try:
@@ -381,11 +391,13 @@ def _fast_commits() -> None:
             cursor.execute("SET synchronous_commit TO OFF")
 
 
-def _article_builder(rendered: dict, article, subscriber, language: str):
+def _article_builder(rendered: dict, article, subscriber, mailing: Mailing):
     def build():
-        if language not in rendered:
-            rendered[language] = emails.ArticleEmail(article, language)
-        return rendered[language].message(subscriber)
+        if "email" not in rendered:
+            rendered["email"] = emails.ArticleEmail(
+                article, mailing.language, edition=mailing.edition
+            )
+        return rendered["email"].message(subscriber)
 
     return build
 
@@ -450,9 +462,15 @@ def send_digests(*, attempt: int = 0, now=None) -> Outcome:
                 _finish(gone, token, status=Status.CANCELLED, error="not public")
             kept = [d for d in deliveries if d.article_id in public]
             if kept:
-                articles = [public[pk] for pk in public if pk in {d.article_id for d in kept}]
+                wanted = {d.article_id for d in kept}
+                updated = {d.article_id for d in kept if d.edition}
+                articles = [public[pk] for pk in public if pk in wanted]
                 units.append(
-                    Unit(subscriber, kept, _digest_builder(articles, subscriber, language, day))
+                    Unit(
+                        subscriber,
+                        kept,
+                        _digest_builder(articles, updated, subscriber, language, day),
+                    )
                 )
         try:
             outcome.sent += send_units(units, token)
@@ -465,7 +483,7 @@ def send_digests(*, attempt: int = 0, now=None) -> Outcome:
     return outcome
 
 
-def _digest_builder(articles, subscriber, language, day):
+def _digest_builder(articles, updated, subscriber, language, day):
     return lambda: emails.digest_message(
-        articles=articles, subscriber=subscriber, language=language, day=day
+        articles=articles, updated=updated, subscriber=subscriber, language=language, day=day
     )

@@ -160,7 +160,7 @@ def article_published(*, article, languages: list[str]) -> None:
         return
     for language in languages:
         mailing, created = Mailing.objects.get_or_create(
-            article=article, language=language, defaults={"due_at": due}
+            article=article, language=language, edition=0, defaults={"due_at": due}
         )
         if not created:
             # Published again (after being taken back) or rescheduled: whoever has not had
@@ -178,3 +178,56 @@ def mailing_enqueue(*, mailing_id: int, due=None) -> None:
     if due is not None and due > timezone.now():
         task = task.using(run_after=due)
     task.enqueue(mailing_id)
+
+
+def article_updates_plan(*, now=None) -> int:
+    """A mailing for each major update with a change note, in each language the article is
+    public in and has a note in, to the addresses that were sent the article: an update of
+    the last NEWS_WINDOW, made after the article's own mailing went out, and not planned
+    yet. The sweep (alerts/schedule.py) calls it every few minutes: news tells nobody of a
+    major update. Both languages' mailings of one update share its edition, so an address
+    gets each update once. Returns how many mailings were planned."""
+    now = now or timezone.now()
+    Article = apps.get_model("news", "Article")
+    updated = Article.objects.published(now).filter(
+        major_updated_at__gte=now - NEWS_WINDOW, major_updated_at__lte=now
+    )
+    planned = 0
+    for article in updated.order_by("pk"):
+        with transaction.atomic():
+            planned += _update_plan(article, now)
+    return planned
+
+
+def _update_plan(article, now) -> int:
+    mailings = Mailing.objects.select_for_update().filter(article=article)
+    existing = list(mailings)
+    this_update = [m for m in existing if m.update_at == article.major_updated_at]
+    if this_update:
+        edition = this_update[0].edition
+    else:
+        edition = max((m.edition for m in existing), default=0) + 1
+    planned = 0
+    for language in article.available_languages():
+        if not (getattr(article, f"update_note_{language}", "") or "").strip():
+            continue
+        if any(m.language == language for m in this_update):
+            continue
+        sent = next(
+            (m for m in existing if m.language == language and m.edition == 0),
+            None,
+        )
+        # The article's own mailing must be done, and before the update: else its
+        # emails carry the updated text already.
+        if sent is None or sent.finished_at is None or sent.due_at >= article.major_updated_at:
+            continue
+        mailing = Mailing.objects.create(
+            article=article,
+            language=language,
+            edition=edition,
+            update_at=article.major_updated_at,
+            due_at=now,
+        )
+        transaction.on_commit(partial(mailing_enqueue, mailing_id=mailing.pk))
+        planned += 1
+    return planned

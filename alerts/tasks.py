@@ -59,6 +59,6 @@ def send_confirmation(token: str, attempt: int = 0) -> dict:
 @task()
 def sweep() -> dict:
     """Every few minutes: resume mailings a dead worker left, forget confirmation requests
-    nobody confirmed, and keep the digest scheduled."""
+    nobody confirmed, send major updates, and keep the digest scheduled."""
     schedule.sweep_enqueue()
     return schedule.sweep()

@@ -368,3 +368,76 @@ def test_several_tasks_share_one_mailing_and_send_each_email_once(
     assert tasks.count() == 3 and set(tasks.values_list("status", flat=True)) == {"SUCCESSFUL"}
     received = smtp.recipients()
     assert sorted(received) == sorted(p.email for p in people)
+
+
+def test_a_major_update_with_a_note_goes_as_an_update_to_those_who_had_the_article(
+    smtp, run_worker, publisher
+):
+    (reader,) = subscribers(1)
+    (english,) = subscribers(1, language="en")
+    daily = SubscriberFactory(email="daily@example.test")
+    SubscriptionFactory(subscriber=daily, frequency=Subscription.Frequency.DAILY)
+    article = ArticleFactory(draft=True)
+    publish(article, publisher)
+    run_worker()
+    assert sorted(smtp.recipients()) == sorted([reader.email, english.email])
+    (late,) = subscribers(1)  # subscribed after the article went out
+
+    # A minor edit sends nothing; a major one without a note in English is sent in Russian.
+    article.refresh_from_db()
+    services.article_save(article=article, user=publisher)
+    assert schedule.sweep()["updates"] == 0
+    article.refresh_from_db()
+    services.article_save(
+        article=article,
+        user=publisher,
+        major=True,
+        change_notes={"ru": "Исправлена дата заседания.", "en": ""},
+    )
+    assert schedule.sweep()["updates"] == 1
+    run_worker()
+
+    first, update = smtp.to(reader.email)
+    assert first["Subject"] == article.title_ru
+    assert update["Subject"].strip() == f"Обновлено: {article.title_ru}"
+    assert update["Message-ID"] != first["Message-ID"]
+    assert update["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    for part in ("plain", "html"):
+        body = update.get_body((part,)).get_content()
+        assert "Обновлено:" in body and "Исправлена дата заседания." in body
+        assert article.get_absolute_url("ru") in body
+    assert len(smtp.to(english.email)) == 1
+    assert smtp.to(late.email) == []
+
+    # Planned once: the next sweeps send nothing more.
+    assert schedule.sweep()["updates"] == 0
+    run_worker()
+    assert len(smtp.recipients()) == 3
+
+    # The daily subscriber gets the article once in the digest (the sweep queued it), and
+    # not the update on its own.
+    digest = DBTaskResult.objects.get(task_path="alerts.tasks.send_digests", status="READY")
+    with time_machine.travel(digest.run_after + timedelta(seconds=1), tick=True):
+        run_worker()
+    (message,) = smtp.to(daily.email)
+    assert article.title_ru in message.get_body(("plain",)).get_content()
+
+
+def test_an_update_of_a_withdrawn_article_is_not_sent(smtp, run_worker, publisher):
+    (reader,) = subscribers(1)
+    article = ArticleFactory(draft=True, russian_only=True)
+    publish(article, publisher)
+    run_worker()
+    article.refresh_from_db()
+    services.article_save(
+        article=article, user=publisher, major=True, change_notes={"ru": "Уточнение."}
+    )
+    services.article_withdraw(
+        article=article,
+        user=UserFactory(username="admin", role="Administrator"),
+        mode="notice",
+        reasons={"ru": "Ошибка.", "en": "A mistake."},
+    )
+    assert schedule.sweep()["updates"] == 0
+    run_worker()
+    assert smtp.recipients() == [reader.email]
