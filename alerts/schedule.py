@@ -121,6 +121,8 @@ def confirmation_send(token: str) -> bool:
         if not subscriber.is_confirmed:
             subscriber.delete()
         return False
+    except smtplib.SMTPSenderRefused as exc:
+        raise ServerUnavailable(str(exc)) from exc  # the server's setup, not the address
     except smtplib.SMTPResponseException as exc:
         if exc.smtp_code >= 500 and exc.smtp_code != 521:
             logger.warning("Confirmation for subscriber %s refused: %s", subscriber.pk, exc)

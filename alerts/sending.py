@@ -181,6 +181,11 @@ def send_units(units: list[Unit], token: str) -> int:
         for unit in units:
             try:
                 message = unit.build()
+            except Exception as exc:  # one email that cannot be made stops no other
+                logger.exception("Alert email to subscriber %s not made", unit.subscriber.pk)
+                _finish(unit.deliveries, token, status=Status.FAILED, error=repr(exc)[:300])
+                continue
+            try:
                 message.connection = connection
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:
@@ -189,8 +194,12 @@ def send_units(units: list[Unit], token: str) -> int:
                     _hard_bounce(unit, token, error)
                 else:
                     _later(unit, token, error)
-            except smtplib.SMTPServerDisconnected as exc:
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused) as exc:
+                # Our sender refused is the server's setup, not the address: wait for it.
                 raise ServerUnavailable(str(exc)) from exc
+            except (smtplib.SMTPNotSupportedError, UnicodeError) as exc:
+                # An address this server cannot take (say, one that needs SMTPUTF8).
+                _finish(unit.deliveries, token, status=Status.FAILED, error=repr(exc)[:300])
             except smtplib.SMTPResponseException as exc:
                 code, error = _reply(exc)
                 if code == 421:

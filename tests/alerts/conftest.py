@@ -31,7 +31,15 @@ class Sink:
         self.messages = []
         self.hard = set()  # 550: no such mailbox
         self.soft = set()  # 452: try again later
+        self.refuse_sender = False  # 553: our sender address is not allowed
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return "553 5.7.1 Sender address rejected: not owned by user"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.hard:

@@ -381,3 +381,69 @@ def test_lists_rubrics_topics_and_bodies_link_to_the_subscribe_page_and_stay_cac
         assert "csrfmiddlewaretoken" not in page
         assert not response.cookies, url
         assert "private" not in response.get("Cache-Control", ""), url
+
+
+KIND_LABELS = {
+    "ru": {
+        "all": "Все новости",
+        "press_releases": "Только пресс-релизы",
+        "rubric": "Новости рубрики «{}»",
+        "topic": "Новости по теме «{}»",
+        "body": "Новости об органе ВТамО «{}»",
+    },
+    "en": {
+        "all": "All news",
+        "press_releases": "Press releases only",
+        "rubric": "News in the rubric “{}”",
+        "topic": "News on the topic “{}”",
+        "body": "News on the WCO body “{}”",
+    },
+}
+
+
+@pytest.mark.parametrize("frequency", ["immediate", "daily"])
+@pytest.mark.parametrize("kind", ["all", "press_releases", "rubric", "topic", "body"])
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_subscribing_from_its_page_in_either_language(
+    client, django_capture_on_commit_callbacks, language, kind, frequency
+):
+    """From the news list, a rubric's, a topic's or a body's page: follow the link, choose,
+    confirm from the email; the subscription is what was chosen, in the page's language."""
+    from django.utils import translation
+
+    targets = {"rubric": RubricFactory, "topic": TopicFactory, "body": BodyFactory}
+    target = targets[kind]() if kind in targets else None
+    with translation.override(language):
+        start = target.get_absolute_url() if target else f"/{language}/news/"
+    page = client.get(start).content.decode()
+    links = re.findall(rf'href="(/{language}/alerts/subscribe/[^"]*)"', page)
+    link = next(href for href in links if "?" in href) if target else links[0]
+    form_page = client.get(link.replace("&amp;", "&"))
+    assert form_page.status_code == 200
+    label = KIND_LABELS[language][kind]
+    if target is not None:
+        label = label.format(getattr(target, f"name_{language}"))
+    assert label in form_page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            link.replace("&amp;", "&"),
+            form_data(email=f"{kind}.{frequency}@example.test", kind=kind, frequency=frequency),
+        )
+    assert response.status_code == 302
+    assert response["Location"] == f"/{language}/alerts/subscribe/requested/"
+    send_queued_confirmations()
+    (message,) = mail.outbox
+    assert "\n" not in message.subject
+    expected_subject = {"ru": "Подтвердите подписку", "en": "Confirm your subscription"}
+    assert expected_subject[language] in message.subject
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+    assert not Subscription.objects.exists()  # nothing until confirmed
+
+    confirmed = client.post(confirm_link(message))
+    assert confirmed.status_code == 200
+    subscription = Subscription.objects.get()
+    assert subscription.kind == kind and subscription.frequency == frequency
+    assert subscription.target == target
+    assert subscription.subscriber.language == language
+    assert subscription.subscriber.email == f"{kind}.{frequency}@example.test"

@@ -441,3 +441,69 @@ def test_an_update_of_a_withdrawn_article_is_not_sent(smtp, run_worker, publishe
     assert schedule.sweep()["updates"] == 0
     run_worker()
     assert smtp.recipients() == [reader.email]
+
+
+def test_a_server_refusing_our_sender_is_waited_for_and_nothing_is_lost(
+    smtp, run_worker, publisher
+):
+    people = subscribers(3)
+    smtp.refuse_sender = True
+    publish(ArticleFactory(draft=True, russian_only=True), publisher)
+    run_worker()
+    assert smtp.recipients() == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
+    retry = DBTaskResult.objects.get(task_path="alerts.tasks.send_mailing", status="READY")
+
+    smtp.refuse_sender = False  # the mail server's setup is fixed
+    with time_machine.travel(retry.run_after + timedelta(seconds=1), tick=True):
+        run_worker()
+    assert sorted(smtp.recipients()) == sorted(p.email for p in people)
+
+
+def test_an_email_that_cannot_be_made_fails_alone(smtp, run_worker, publisher, monkeypatch):
+    from alerts import emails
+
+    broken, *fine = subscribers(3)
+    real = emails.ArticleEmail.message
+
+    def message(self, subscriber):
+        if subscriber.pk == broken.pk:
+            raise ValueError("a broken template")
+        return real(self, subscriber)
+
+    monkeypatch.setattr(emails.ArticleEmail, "message", message)
+    publish(ArticleFactory(draft=True, russian_only=True), publisher)
+    run_worker()
+    assert sorted(smtp.recipients()) == sorted(p.email for p in fine)
+    failed = Delivery.objects.get(subscriber=broken)
+    assert failed.status == "failed" and "broken template" in failed.error
+    assert not Mailing.objects.filter(finished_at=None).exists()
+
+
+CONSENT = {"kind": "all", "frequency": "immediate", "consent": "on"}
+
+
+def test_the_confirmation_goes_through_the_worker_and_waits_for_a_server_that_is_down(
+    client, smtp, run_worker, settings
+):
+    settings.EMAIL_PORT = free_port()  # down
+    response = client.post("/en/alerts/subscribe/", {"email": "new@example.test", **CONSENT})
+    assert response.status_code == 302
+    run_worker()
+    assert smtp.recipients() == []
+    retry = DBTaskResult.objects.get(task_path="alerts.tasks.send_confirmation", status="READY")
+    settings.EMAIL_PORT = smtp.port
+    with time_machine.travel(retry.run_after + timedelta(seconds=1), tick=True):
+        run_worker()
+    (message,) = smtp.to("new@example.test")
+    assert "Confirm your subscription" in message["Subject"]
+    assert "/en/alerts/confirm/" in message.get_body(("plain",)).get_content()
+    assert message["List-Unsubscribe"] is None  # not a mailing: nothing to leave yet
+
+
+def test_a_confirmation_refused_for_its_address_forgets_the_address(client, smtp, run_worker):
+    smtp.hard.add("nobody@example.test")
+    client.post("/en/alerts/subscribe/", {"email": "nobody@example.test", **CONSENT})
+    run_worker()
+    assert smtp.recipients() == []
+    assert not Subscriber.objects.exists()

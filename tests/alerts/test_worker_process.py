@@ -1,0 +1,182 @@
+"""The worker as it runs in production, a `manage.py db_worker` process of its own, killed
+with SIGKILL in the middle of a batch and started again: every email arrives, none twice.
+
+The SMTP server (aiosmtpd, in the test process) holds its answer to the email the worker
+is sending when it is killed, so that email was not accepted and must be sent again. The
+worker process reads the test database: on PostgreSQL the test database itself; on SQLite
+(an in-memory test database, invisible to another process) a copy in a file, copied back
+afterwards for the assertions.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from alerts import tokens
+from alerts.models import Delivery, Mailing, Subscriber
+from news import services
+from tests.alerts.conftest import Sink, SubscriberFactory, SubscriptionFactory
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CLAIM_SECONDS = 2
+
+
+class HoldingSink(Sink):
+    """Accepts `accept` emails, then holds its answer to the next until told to drop it."""
+
+    def __init__(self, accept: int):
+        super().__init__()
+        self.accept = accept
+        self.holding = threading.Event()
+        self.drop = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        if not self.drop.is_set() and len(self.messages) >= self.accept:
+            self.holding.set()
+            while not self.drop.is_set():
+                await asyncio.sleep(0.01)
+            return "451 4.3.0 Connection lost before the answer"
+        return await super().handle_DATA(server, session, envelope)
+
+
+class WorkerDatabase:
+    """Where a worker process finds the test database, and how to see what it wrote."""
+
+    def __init__(self, tmp_path: Path):
+        self.file = None
+        if connection.vendor == "sqlite":
+            self.file = tmp_path / "worker.sqlite3"
+            self.url = f"sqlite:///{self.file}"
+        else:
+            s = connection.settings_dict
+            self.url = (
+                f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:"
+                f"{s['PORT'] or 5432}/{s['NAME']}"
+            )
+
+    def _raw(self):
+        connection.ensure_connection()
+        return connection.connection
+
+    def publish(self) -> None:
+        """Give the worker what this process wrote."""
+        if self.file is not None:
+            target = sqlite3.connect(self.file)
+            self._raw().backup(target)
+            target.close()
+
+    def collect(self) -> None:
+        """See here what the worker wrote."""
+        if self.file is not None:
+            source = sqlite3.connect(self.file)
+            source.backup(self._raw())
+            source.close()
+
+
+def manage(database: WorkerDatabase, port: int, *args) -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database.url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "0",
+        "EMAIL_USE_SSL": "0",
+        "FCS_SITE_URL": "https://press.customs.example",
+        "FCS_ALERTS_BATCH_SIZE": "5",
+        "FCS_ALERTS_CLAIM_SECONDS": str(CLAIM_SECONDS),
+    }
+    environment.pop("CACHE_URL", None)
+    environment.pop("REDIS_URL", None)
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args]
+    return subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
+
+
+def worker(database, port) -> subprocess.Popen:
+    return manage(
+        database,
+        port,
+        "db_worker",
+        "--batch",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "0",
+        "--verbosity",
+        "0",
+    )
+
+
+@pytest.fixture
+def holding_smtp():
+    from aiosmtpd.controller import Controller
+
+    from tests.alerts.conftest import free_port
+
+    sink = HoldingSink(accept=7)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    yield sink
+    sink.drop.set()
+    controller.stop()
+
+
+def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_smtp, tmp_path):
+    smtp = holding_smtp
+    people = SubscriberFactory.create_batch(12)
+    for person in people:
+        SubscriptionFactory(subscriber=person)
+    article = ArticleFactory(draft=True, russian_only=True)
+    services.article_publish(
+        article=article, user=UserFactory(username="chief", role="Editor"), reason="Tests."
+    )
+    database = WorkerDatabase(tmp_path)
+    database.publish()
+
+    # Batches of 5: the second batch is being sent when the worker is killed.
+    first = worker(database, smtp.port)
+    assert smtp.holding.wait(timeout=60), "the worker sent nothing"
+    first.send_signal(signal.SIGKILL)
+    assert first.wait(timeout=10) == -signal.SIGKILL
+    smtp.drop.set()
+    assert len(smtp.recipients()) == 7
+
+    # Started again: once the dead worker's claims have expired, the sweep gives its
+    # mailing to the new worker.
+    time.sleep(CLAIM_SECONDS + 0.5)
+    sweep = manage(database, smtp.port, "alerts_sweep")
+    output, _errors = sweep.communicate(timeout=60)
+    assert sweep.returncode == 0 and "mailings resumed: 1" in output, output
+    second = worker(database, smtp.port)
+    assert second.wait(timeout=120) == 0
+
+    received = smtp.recipients()
+    assert sorted(received) == sorted(person.email for person in people)
+    assert len(received) == len(set(received)) == 12
+
+    database.collect()
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 12
+    assert Mailing.objects.get(article=article).finished_at is not None
+    # The emails the new worker sent carry links this site reads.
+    last = smtp.to(people[-1].email)[0]
+    link = last["List-Unsubscribe"].strip().strip("<>")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert Subscriber.objects.get(pk=tokens.read_manage(token)[0]) == people[-1]
