@@ -97,9 +97,16 @@ bench-deps:
 		fi; \
 	fi
 
-bench: venv messages bench-deps
+# Then the email alerts' figure (README, "Email alerts"): one article sent through a real
+# worker process to N subscribers and a local SMTP sink (aiosmtpd, hence venv-test); emails/s
+# and the worker's peak memory for each size. The large run:
+# `make bench BENCH_ALERT_SIZES=10000,100000`.
+BENCH_ALERT_SIZES ?= 1000,5000
+
+bench: venv-test messages bench-deps
 	$(BENCH_ENV) $(PY) manage.py bench_fill --articles $(BENCH_ARTICLES) $(BENCH_FILL_ARGS)
 	$(BENCH_ENV) $(PY) manage.py bench_run --cache-url "$(BENCH_CACHE_URL)" $(BENCH_RUN_ARGS)
+	$(BENCH_ENV) $(PY) manage.py alerts_bench --sizes $(BENCH_ALERT_SIZES)
 
 clean:
 	rm -rf $(VENV) var/static

@@ -180,3 +180,27 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_
     link = last["List-Unsubscribe"].strip().strip("<>")
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert Subscriber.objects.get(pk=tokens.read_manage(token)[0]) == people[-1]
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="the benchmark's worker process reads the database the command fills",
+)
+def test_the_benchmark_prints_emails_per_second_and_the_workers_memory(
+    tmp_path, monkeypatch, settings
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DATABASE_URL", WorkerDatabase(tmp_path).url)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", settings.SECRET_KEY)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "localhost")
+    monkeypatch.setenv("DJANGO_DEBUG", "0")
+    output = StringIO()
+    call_command("alerts_bench", sizes="20,60", stdout=output)
+    text = output.getvalue()
+    assert "20 subscribers: 20 emails in" in text and "60 subscribers: 60 emails in" in text
+    assert "emails/s; worker peak memory" in text
+    assert "Worker peak memory:" in text and "(3× as many)" in text
+    assert not Subscriber.objects.exists()  # its rows are deleted afterwards
