@@ -6,10 +6,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from committees.columns import (
     LINKED_BODY_FIELDS,
@@ -43,6 +43,8 @@ class ArticleListView(PublicArticlesMixin, ListView):
     # An anchor every this many pages: a page skips fewer rows than that.
     anchor_every = 10
     subject = None
+    # Names the list's numbering when it is a part of the list its subject names.
+    list_name = None
 
     def get(self, request, *args, **kwargs):
         list_shown.send(sender=Article, **self.list_subject())
@@ -64,20 +66,53 @@ class ArticleListView(PublicArticlesMixin, ListView):
         return AnchoredPaginator(
             queryset,
             per_page,
-            list_key=f"{subject['kind']}:{subject['pk']}:{get_language()}",
+            list_key=f"{self.list_name or subject['kind']}:{subject['pk']}:{get_language()}",
             subject=(subject["kind"], subject["pk"]),
             anchor_every=self.anchor_every,
             allow_empty_first_page=allow_empty_first_page,
         )
 
 
-class HomeView(PublicArticlesMixin, ListView):
-    template_name = "news/home.html"
-    context_object_name = "articles"
+class PressReleaseListView(ArticleListView):
+    """The press releases: a part of the news list, evicted with it."""
+
+    template_name = "news/press_release_list.html"
+    list_name = "press-releases"
 
     def get_queryset(self):
+        return super().get_queryset().filter(kind=Article.Kind.PRESS_RELEASE)
+
+
+class HomeView(PublicArticlesMixin, TemplateView):
+    """The front page: the lead story and the latest news, the latest press releases, the
+    WCO sessions now on or coming up. Every list is read only if the template shows it."""
+
+    template_name = "news/home.html"
+    press_release_count = 5
+    session_count = 4
+
+    def get_context_data(self, **kwargs):
         list_shown.send(sender=Article, kind="all", pk=None)
-        return super().get_queryset()[: settings.FCS_HOME_NEWS_COUNT]
+        list_shown.send(sender=Session, kind="sessions")
+        language = get_language()
+        articles = self.get_queryset()
+        today = timezone.localdate()
+        sessions = (
+            Session.objects.available_in(language)
+            .numbered()
+            .filter(end_date__gte=today)
+            .select_related("body")
+            .order_by("start_date", "pk")
+        )
+        return super().get_context_data(
+            articles=articles[: settings.FCS_HOME_NEWS_COUNT],
+            press_releases=articles.filter(kind=Article.Kind.PRESS_RELEASE)[
+                : self.press_release_count
+            ],
+            sessions=sessions[: self.session_count],
+            today=today,
+            **kwargs,
+        )
 
 
 class SubjectArticleListView(ArticleListView):
@@ -138,7 +173,7 @@ class ArticleDetailView(AvailableObjectMixin, DetailView):
 
     # The relations the page shows besides the row: most articles have no gallery and few
     # links, so the row says which of them have any, and only those are read.
-    RELATIONS = ("gallery_items", "bodies", "sessions", "people")
+    RELATIONS = ("gallery_items", "topics", "bodies", "sessions", "people")
 
     def get_queryset(self):
         # Withdrawn articles keep their address (with a notice, or as 410 Gone) but are
@@ -160,6 +195,7 @@ class ArticleDetailView(AvailableObjectMixin, DetailView):
         """
         lookups = {
             "gallery_items": lambda: ArticlePhoto.objects.select_related("photo"),
+            "topics": lambda: Topic.objects.all(),
             # The links name only what they show: the wide translated rows cost more to
             # compile and read than the rest of the page.
             "bodies": lambda: narrow(

@@ -26,10 +26,11 @@ def connect() -> None:
 
 
 def _list_shown(sender, kind, pk=None, **kwargs) -> None:
-    from .invalidation import list_tag
+    from .invalidation import COMMITTEES, list_tag
     from .recording import record
 
-    record(list_tag(kind, pk))
+    # A list of sessions moves with any change to the registry, as its own pages do.
+    record(COMMITTEES if kind == "sessions" else list_tag(kind, pk))
 
 
 def forget_everything() -> None:

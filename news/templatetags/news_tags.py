@@ -42,6 +42,26 @@ def articles_about(obj, limit=10):
 
 
 @register.simple_tag
+def related_articles(article, limit=3):
+    """The latest other public articles in the page's language that share a topic or the
+    rubric with `article`, newest first, ready for their cards (one query):
+    {% related_articles article as related %}."""
+    topics = related_rows(article, "topics")
+    about = Q()
+    for topic in topics:
+        list_shown.send(sender=Article, kind="topic", pk=topic.pk)
+    if topics:
+        about |= _linked("topics", topic__in=[topic.pk for topic in topics])
+    if article.rubric_id:
+        list_shown.send(sender=Article, kind="rubric", pk=article.rubric_id)
+        about |= Q(rubric_id=article.rubric_id)
+    if not about:
+        return []
+    articles = Article.objects.public(get_language()).for_cards().filter(about)
+    return list(articles.exclude(pk=article.pk).order_by("-published_at", "-pk")[:limit])
+
+
+@register.simple_tag
 def related_rows(article, name: str) -> list:
     """The rows of one of the article's many-to-many relations, as prefetched for its page
     (else read): {% related_rows article "bodies" as bodies %}."""

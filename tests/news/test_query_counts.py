@@ -27,15 +27,18 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 6
 # (first request after a change, next request)
 EXPECTED = {
-    "home": (1, 0),  # the cards (their photos' renditions would add one), then kept
+    # the cards (their photos' renditions would add one), the press releases, the WCO
+    # sessions ahead; then kept
+    "home": (3, 0),
     "list": (2, 0),  # the numbering and the page's cards, then kept
     "deep": (2, 0),
     "rubric": (3, 1),  # the rubric; the numbering and the cards, then kept
     "topic": (3, 1),
-    # the article (with which of its relations have rows); its WCO bodies, sessions and
-    # people, as many as the size (no gallery here: it would add one query, and its photos'
-    # renditions one more, whatever their number)
-    "article": (4, 4),
+    # the article (with which of its relations have rows); its topics; its WCO bodies,
+    # sessions and people, as many as the size (no gallery here: it would add one query,
+    # and its photos' renditions one more, whatever their number); the related articles,
+    # then kept
+    "article": (6, 5),
 }
 
 

@@ -192,8 +192,10 @@ def test_rubric_list_shows_only_its_articles(client):
 
 def test_home_and_list_render_in_both_languages(client):
     ArticleFactory()
-    assert "Последние новости" in client.get("/ru/").content.decode()
-    assert "Latest news" in client.get("/en/").content.decode()
+    ArticleFactory()
+    russian, english = client.get("/ru/").content.decode(), client.get("/en/").content.decode()
+    assert "Главная новость" in russian and "Последние новости" in russian
+    assert "Lead story" in english and "Latest news" in english
     assert "<h1>Новости</h1>" in client.get("/ru/news/").content.decode()
     assert "<h1>News</h1>" in client.get("/en/news/").content.decode()
 
@@ -214,14 +216,14 @@ def test_list_query_count_does_not_grow_with_articles(client, django_assert_num_
     # Numbering the list (kept until an article enters or leaves it), the page's cards.
     with django_assert_num_queries(2):
         assert client.get("/en/news/").status_code == 200
-    with django_assert_num_queries(1):  # the cards
+    with django_assert_num_queries(3):  # the cards, the press releases, the sessions ahead
         assert client.get("/en/").status_code == 200
 
 
 def test_article_page_query_count(client, reference, django_assert_num_queries):
-    # The article, which also says that it has no gallery and no linked WCO bodies,
-    # sessions or people: none of them is read.
-    with django_assert_num_queries(1):
+    # The article, which also says that it has no gallery, topics or linked WCO bodies,
+    # sessions or people: none of them is read; and the latest of its rubric (related).
+    with django_assert_num_queries(2):
         assert client.get(reference.get_absolute_url("en")).status_code == 200
 
 

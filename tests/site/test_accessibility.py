@@ -335,11 +335,16 @@ def test_the_folded_panel_is_hidden_until_opened(client, site):
 
 
 def test_the_profile_costs_no_queries(client, site, django_assert_num_queries):
+    from fcs_site.caching import fragments
+
     path = site.article.get_absolute_url("ru")
     client.get(path)
+    # Kept fragments are made per profile: each request here starts without them.
+    fragments.forget()
     with CaptureQueriesContext(connection) as plain, override_settings(FCS_PAGE_CACHE_SECONDS=0):
         client.get(path)
     client.cookies[COOKIE] = "fs:200|cs:blue|panel:open"
+    fragments.forget()
     with (
         django_assert_num_queries(len(plain.captured_queries)),
         override_settings(FCS_PAGE_CACHE_SECONDS=0),

@@ -46,6 +46,7 @@ def test_changed_settings_show_at_once_in_each_language(client, language):
     ):
         page = client.get(f"/{language}/news/").content.decode()
         assert '<li><a href="https://example.org/moved/">Moved</a></li>' in page
-        assert f'<p class="site-name"><a href="/{language}/">Renamed service</a></p>' in page
+        assert f'<a class="brand" href="/{language}/">' in page
+        assert '<span class="site-name">Renamed service</span>' in page
     after = client.get(f"/{language}/committees/").content.decode()
     assert "https://example.org/moved/" not in after and "Renamed service" not in after
