@@ -104,17 +104,25 @@ def test_the_lead_photo_is_not_repeated_in_the_gallery(client):
     assert 'class="gallery"' not in html
 
 
-@pytest.mark.parametrize("path", ["/{language}/", "/{language}/news/"])
 @pytest.mark.parametrize("language", ["ru", "en"])
-def test_lists_show_a_small_lazy_lead_photo(client, illustrated, path, language):
-    html = client.get(path.format(language=language)).content.decode()
+def test_lists_show_a_small_lazy_lead_photo(client, illustrated, language):
+    html = client.get(f"/{language}/news/").content.decode()
     card = html[html.index("article-card--with-photo") :]
     (img,) = imgs(card[: card.index("</article>")])
     assert attr(img, "loading") == "lazy"
-    # On the front page the cards are a grid, wider than the list's thumbnails.
-    width = "16rem" if path == "/{language}/" else "12rem"
-    assert attr(img, "sizes") == f"(min-width: 40rem) {width}, calc(100vw - 2rem)"
+    assert attr(img, "sizes") == "(min-width: 40rem) 12rem, calc(100vw - 2rem)"
     assert "480w" in attr(img, "srcset")
+    assert attr(img, "alt") == getattr(illustrated.lead_photo, f"alt_{language}")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_front_pages_lead_story_shows_its_photo_first(client, illustrated, language):
+    html = client.get(f"/{language}/").content.decode()
+    story = html[html.index("lead-story--with-photo") :]
+    (img,) = imgs(story[: story.index("</article>")])
+    # Above the fold: loaded at once, and first.
+    assert attr(img, "loading") == "eager" and attr(img, "fetchpriority") == "high"
+    assert attr(img, "sizes") == "(min-width: 64rem) 40rem, calc(100vw - 2rem)"
     assert attr(img, "alt") == getattr(illustrated.lead_photo, f"alt_{language}")
 
 
