@@ -276,8 +276,12 @@ class DemoSession:
     summary_ru: str = ""
     summary_en: str = ""
     report_approved_at: tuple[str, int] | None = None
+    status: str = Session.Status.HELD
 
 
+# Two sessions ahead, so that the front page has some to show: their dates follow each
+# body's usual calendar and are illustrative.
+PLANNED = Session.Status.PLANNED
 SESSIONS = [
     DemoSession(ENFORCEMENT_COMMITTEE, 37, date(2018, 3, 19), date(2018, 3, 23)),
     DemoSession(ENFORCEMENT_COMMITTEE, 38, date(2019, 3, 11), date(2019, 3, 15)),
@@ -355,6 +359,10 @@ SESSIONS = [
     DemoSession(POLICY_COMMISSION, 83, date(2020, 12, 7), date(2020, 12, 9), VIRTUAL, VIDEO),
     DemoSession(POLICY_COMMISSION, 85, date(2021, 12, 13), date(2021, 12, 15), VIRTUAL, VIDEO),
     DemoSession(POLICY_COMMISSION, 86, date(2022, 6, 20), date(2022, 6, 22)),
+    DemoSession(ENFORCEMENT_COMMITTEE, 47, date(2027, 3, 15), date(2027, 3, 19), status=PLANNED),
+    DemoSession(
+        COUNCIL, 149, date(2027, 6, 24), date(2027, 6, 26), second_number=150, status=PLANNED
+    ),
 ]
 
 # The 42nd Enforcement Committee session in two phases (illustrative, see the docstring).
@@ -473,7 +481,7 @@ def load() -> dict[str, int]:
                 "format": item.format,
                 "venue_ru": item.venue[0],
                 "venue_en": item.venue[1],
-                "status": Session.Status.HELD,
+                "status": item.status,
                 "summary_ru": item.summary_ru,
                 "summary_en": item.summary_en,
             },

@@ -1,15 +1,22 @@
-"""Admin pieces that join the apps: the articles linked to a body, session or person.
+"""Admin pieces that join the apps, and the site's own rows.
 
 `committees` does not know about `news`, so the reverse side of Article's links is added
 here: the committees admins are registered again with an inline of linked articles.
+The press service's contacts are one row, edited in both languages.
 """
 
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+from reversion.admin import VersionAdmin
 
 from committees.admin import BodyAdmin, PersonAdmin, SessionAdmin
 from committees.models import Body, Person, Session
 from news.models import Article
+
+from .models import PressContacts
 
 
 class LinkedArticlesInline(admin.TabularInline):
@@ -50,3 +57,25 @@ for model, model_admin in (
 ):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+@admin.register(PressContacts)
+class PressContactsAdmin(VersionAdmin, TabbedTranslationAdmin):
+    """One row: the list leads straight to it, and no second one can be added."""
+
+    fieldsets = [
+        (None, {"fields": ["name", "address", "phones", "email"]}),
+        (_("For journalists"), {"fields": ["hours", "accreditation"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not PressContacts.objects.exists()
+
+    def changelist_view(self, request, extra_context=None):
+        row = PressContacts.objects.first()
+        info = self.opts.app_label, self.opts.model_name
+        if row is not None and self.has_view_or_change_permission(request, row):
+            return redirect(reverse("admin:{}_{}_change".format(*info), args=[row.pk]))
+        if row is None and self.has_add_permission(request):
+            return redirect(reverse("admin:{}_{}_add".format(*info)))
+        return super().changelist_view(request, extra_context)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from news.views import HomeView
 
@@ -32,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("news/", include("news.urls")),
     path("search/", search_views.search_view, name="search"),
+    path("contacts/", TemplateView.as_view(template_name="contacts.html"), name="contacts"),
     path("feeds/", include(feeds)),
     path("opendata/", include(opendata_views)),
     path("committees/", include("committees.urls")),

@@ -7,14 +7,15 @@ to `PUBLIC_PAGES`.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from committees.models import Delegation, Post
+from committees.models import Delegation, Post, Session
+from fcs_site import demo as site_demo
 from tests.factories import (
     ArticleFactory,
     BodyFactory,
@@ -84,6 +85,16 @@ def build_public_site() -> SimpleNamespace:
         elected_at=session,
     )
     DelegationFactory(session=session, person=person, role=Delegation.Role.HEAD)
+    # A session ahead (the front page lists them) and the press service's contacts.
+    today = timezone.localdate()
+    SessionFactory(
+        body=council,
+        number=150,
+        start_date=today + timedelta(days=30),
+        end_date=today + timedelta(days=32),
+        status=Session.Status.PLANNED,
+    )
+    site_demo.load()
     article.bodies.set([body])
     article.sessions.set([session])
     article.people.set([person])
@@ -107,6 +118,10 @@ def _other(language: str) -> str:
 PUBLIC_PAGES = [
     PublicPage("home", lambda site, lang: reverse("home")),
     PublicPage("news list", lambda site, lang: reverse("news:article_list")),
+    PublicPage(
+        "press releases", lambda site, lang: reverse("news:press_releases"), every_scheme=False
+    ),
+    PublicPage("contacts", lambda site, lang: reverse("contacts")),
     PublicPage("rubric", lambda site, lang: site.rubric.get_absolute_url(), every_scheme=False),
     PublicPage("article", lambda site, lang: site.article.get_absolute_url(lang)),
     PublicPage(

@@ -12,7 +12,9 @@ A change bumps the tag of the row, and the tags of the lists the row enters or l
 - a rubric, topic or photo: its row (every page that shows it carries it);
 - anything in the WCO registry (bodies, sessions, people, posts, terms, delegations): its
   row and `list:committees`, which every registry page carries: those pages show each
-  other's rows (timelines, the reporting tree, office holders).
+  other's rows (timelines, the reporting tree, office holders);
+- the press service's contacts (`fcs_site.PressContacts`): `site`, since the footer of
+  every page shows them.
 
 Tags are bumped at once and again when the transaction commits, so that no page made
 from the old rows in between survives; purges for a proxy in front go after the commit.
@@ -53,6 +55,8 @@ SITEMAP = "list:sitemap"
 COMMITTEES = "list:committees"
 # Everything every page shows that is not a row: the header, the navigation, the footer.
 SITE = "site"
+# The site's own rows that every page shows (in the footer): a change bumps `site`.
+SITE_MODELS = ("fcs_site.PressContacts",)
 
 # The fields of an article whose change moves it in or out of its lists, or within them.
 LIST_FIELDS = ("status", "published_at", "kind", "rubric_id", "withdrawn_at")
@@ -254,6 +258,11 @@ def _rows_updated(sender, pks, **kwargs) -> None:
     changed(found)
 
 
+def _site_row_changed(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        changed({SITE})
+
+
 def _links_between_bodies(sender, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         changed({COMMITTEES, SEARCH})
@@ -294,3 +303,8 @@ def connect() -> None:
         _links_between_bodies, sender=body.reports_to.through, dispatch_uid="fcs-caching"
     )
     rows_updated.connect(_rows_updated, dispatch_uid="fcs-caching")
+    for label in SITE_MODELS:
+        model = apps.get_model(label)
+        uid = f"fcs-caching-{model._meta.label_lower}"
+        post_save.connect(_site_row_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_site_row_changed, sender=model, dispatch_uid=uid)

@@ -5,6 +5,7 @@ from django.forms.models import model_to_dict
 from PIL import Image
 
 from committees.models import Body, Delegation, Person, Post, Session, Term
+from fcs_site.models import PressContacts
 from news.demo import REFERENCE_ARTICLE_ID
 from news.models import Article, ArticlePhoto, Photo, PhotoRendition, Rubric, Topic
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     rows = {}
     models = (Article, Rubric, Topic, Body, Session, Person, Post, Term, Delegation)
-    for model in (*models, Photo, PhotoRendition, ArticlePhoto):
+    for model in (*models, Photo, PhotoRendition, ArticlePhoto, PressContacts):
         for obj in model.objects.all():
             data = model_to_dict(obj)
             for name, value in data.items():

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from committees import demo as committees_demo
+from fcs_site import demo as site_demo
 from news import demo as news_demo
 
 DEMO_USERNAME = "demo"
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         written = committees_demo.load()
         written.update(news_demo.load())
         written["article links"] = news_demo.link_committees()
+        written.update(site_demo.load())
         summary = ", ".join(f"{name}: {count}" for name, count in written.items())
         self.stdout.write(f"Demo content loaded (rows written — {summary}).")
         if demo_user:
