@@ -7,7 +7,8 @@ PY := $(BIN)/python
 DEV_ENV := DJANGO_DEBUG=1
 RUN_DB_URL := sqlite:///$(CURDIR)/var/db.sqlite3
 
-.PHONY: run test venv venv-test messages lint audit browser-deps clean bench bench-deps
+.PHONY: run test venv venv-test messages lint audit browser-deps clean bench bench-deps \
+	lighthouse
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -107,6 +108,20 @@ bench: venv-test messages bench-deps
 	$(BENCH_ENV) $(PY) manage.py bench_fill --articles $(BENCH_ARTICLES) $(BENCH_FILL_ARGS)
 	$(BENCH_ENV) $(PY) manage.py bench_run --cache-url "$(BENCH_CACHE_URL)" $(BENCH_RUN_ARGS)
 	$(BENCH_ENV) $(PY) manage.py alerts_bench --sizes $(BENCH_ALERT_SIZES)
+
+# Lighthouse (README, "Lighthouse"): the demo site served as in production, audited with
+# Lighthouse 12 from npm (tools/lighthouse/) and Debian's Chromium; prints the scores and
+# fails when a target is missed. Reports go to test-artifacts/lighthouse/.
+LIGHTHOUSE_DIR := tools/lighthouse
+$(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package.json $(LIGHTHOUSE_DIR)/package-lock.json
+	cd $(LIGHTHOUSE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# LIGHTHOUSE_ARGS: options of run.mjs, e.g. "--page article --waive search:is-crawlable".
+LIGHTHOUSE_ARGS ?=
+lighthouse: venv messages browser-deps $(LIGHTHOUSE_DIR)/node_modules/.installed
+	BIN=$(BIN) LIGHTHOUSE_ARGS="$(LIGHTHOUSE_ARGS)" CHROME_PATH=$${CHROME_PATH:-$$(command -v chromium)} \
+		bash $(LIGHTHOUSE_DIR)/run.sh
 
 clean:
 	rm -rf $(VENV) var/static

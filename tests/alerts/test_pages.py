@@ -447,3 +447,30 @@ def test_subscribing_from_its_page_in_either_language(
     assert subscription.target == target
     assert subscription.subscriber.language == language
     assert subscription.subscriber.email == f"{kind}.{frequency}@example.test"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"language": "en\r\nBcc: victim@example.test"},
+        {"frequency": "daily\nX-Injected: 1"},
+        {"frequency": "x" * 5000},
+    ],
+)
+def test_header_injection_on_the_preferences_page_is_a_form_error_and_changes_nothing(
+    client, overrides
+):
+    subscriber = SubscriberFactory(language="ru")
+    subscription = SubscriptionFactory(subscriber=subscriber)
+    url = f"/en/alerts/manage/{tokens.manage_token(subscriber)}/"
+    data = {"language": "en", f"frequency_{subscription.pk}": "daily"}
+    if "frequency" in overrides:
+        data[f"frequency_{subscription.pk}"] = overrides["frequency"]
+    else:
+        data.update(overrides)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Please correct the errors below." in response.content.decode()
+    subscriber.refresh_from_db()
+    subscription.refresh_from_db()
+    assert subscriber.language == "ru" and subscription.frequency == "immediate"
