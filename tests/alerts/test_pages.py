@@ -61,6 +61,13 @@ def test_the_subscribe_page_in_both_languages_is_never_cached(client, language):
     assert f"<h1>{heading}</h1>" in page
     consent = {"ru": "персональные данные", "en": "personal data"}[language]
     assert consent in page.lower()
+    # The consent text itself, in the page's language, and its required checkbox.
+    processes = {
+        "ru": "Федеральная таможенная служба обрабатывает ваш адрес электронной почты",
+        "en": "The Federal Customs Service processes your email address",
+    }[language]
+    assert processes in " ".join(page.split())
+    assert 'type="checkbox" name="consent"' in page and "required" in page
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     assert 'name="csrfmiddlewaretoken"' in page
 

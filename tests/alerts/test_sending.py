@@ -324,7 +324,11 @@ def test_the_daily_digest_sends_one_email_with_the_days_articles(smtp, run_worke
     text = message.get_body(("plain",)).get_content()
     assert first.title_ru in text and second.title_ru in text
     assert withdrawn.title_ru not in text
+    html = message.get_body(("html",)).get_content()
+    assert first.title_ru in html and second.title_ru in html
+    assert "/ru/alerts/manage/" in text and "/ru/alerts/manage/" in html
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/ru/alerts/unsubscribe/" in message["List-Unsubscribe"]
     statuses = dict(Delivery.objects.filter(subscriber=daily).values_list("article_id", "status"))
     assert statuses == {first.pk: "sent", second.pk: "sent", withdrawn.pk: "cancelled"}
 
@@ -507,3 +511,46 @@ def test_a_confirmation_refused_for_its_address_forgets_the_address(client, smtp
     run_worker()
     assert smtp.recipients() == []
     assert not Subscriber.objects.exists()
+
+
+def test_the_unsubscribe_button_of_a_received_email_removes_the_address(
+    smtp, run_worker, publisher
+):
+    """The mail client's button: RFC 8058's POST to the address in the email's own
+    List-Unsubscribe header, without cookies or a CSRF token."""
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    leaving, staying = subscribers(2)
+    publish(ArticleFactory(draft=True), publisher)
+    run_worker()
+    (message,) = smtp.to(leaving.email)
+    header = message["List-Unsubscribe"].strip().strip("<>")
+    response = Client(enforce_csrf_checks=True).post(
+        urlsplit(header).path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert list(Subscriber.objects.all()) == [staying]
+    # The manage link of the same email now leads nowhere.
+    text = message.get_body(("plain",)).get_content()
+    manage = next(word for word in text.split() if "/alerts/manage/" in word)
+    assert Client().get(urlsplit(manage).path).status_code in (404, 410)
+
+
+def test_an_article_withdrawn_before_the_worker_runs_is_not_sent(smtp, run_worker, publisher):
+    subscribers(3)
+    article = ArticleFactory(draft=True)
+    publish(article, publisher)
+    article.refresh_from_db()
+    services.article_withdraw(
+        article=article,
+        user=UserFactory(username="admin", role="Administrator"),
+        mode="notice",
+        reasons={"ru": "Ошибка.", "en": "A mistake."},
+    )
+    run_worker()
+    assert smtp.recipients() == []
+    assert not Delivery.objects.filter(status=Delivery.Status.SENT).exists()
