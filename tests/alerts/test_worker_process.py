@@ -86,7 +86,7 @@ class WorkerDatabase:
             source.close()
 
 
-def manage(database: WorkerDatabase, port: int, *args) -> subprocess.Popen:
+def manage(database: WorkerDatabase, port: int, *args, **extra) -> subprocess.Popen:
     environment = {
         **os.environ,
         "DATABASE_URL": database.url,
@@ -102,6 +102,7 @@ def manage(database: WorkerDatabase, port: int, *args) -> subprocess.Popen:
         "FCS_SITE_URL": "https://press.customs.example",
         "FCS_ALERTS_BATCH_SIZE": "5",
         "FCS_ALERTS_CLAIM_SECONDS": str(CLAIM_SECONDS),
+        **extra,
     }
     environment.pop("CACHE_URL", None)
     environment.pop("REDIS_URL", None)
@@ -109,7 +110,7 @@ def manage(database: WorkerDatabase, port: int, *args) -> subprocess.Popen:
     return subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
 
 
-def worker(database, port) -> subprocess.Popen:
+def worker(database, port, **extra) -> subprocess.Popen:
     return manage(
         database,
         port,
@@ -121,6 +122,7 @@ def worker(database, port) -> subprocess.Popen:
         "0",
         "--verbosity",
         "0",
+        **extra,
     )
 
 
@@ -204,3 +206,48 @@ def test_the_benchmark_prints_emails_per_second_and_the_workers_memory(
     assert "emails/s; worker peak memory" in text
     assert "Worker peak memory:" in text and "(3× as many)" in text
     assert not Subscriber.objects.exists()  # its rows are deleted afterwards
+
+
+class SlowSink(Sink):
+    """Takes a moment over each email, so that workers running together overlap."""
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        await asyncio.sleep(0.02)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="several workers share a mailing through PostgreSQL's row locks (SKIP LOCKED)",
+)
+def test_three_workers_at_once_share_a_mailing_and_send_each_email_once(tmp_path):
+    from aiosmtpd.controller import Controller
+
+    from tests.alerts.conftest import free_port
+
+    sink = SlowSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        people = SubscriberFactory.create_batch(60)
+        for person in people:
+            SubscriptionFactory(subscriber=person)
+        article = ArticleFactory(draft=True, russian_only=True)
+        services.article_publish(
+            article=article, user=UserFactory(username="chief", role="Editor"), reason="Tests."
+        )
+        database = WorkerDatabase(tmp_path)
+        extra = {"FCS_ALERTS_TASKS_PER_MAILING": "3"}
+        workers = [worker(database, controller.port, **extra) for _ in range(3)]
+        for process in workers:
+            assert process.wait(timeout=180) == 0
+    finally:
+        controller.stop()
+
+    received = sink.recipients()
+    assert sorted(received) == sorted(person.email for person in people)
+    assert len(received) == len(set(received)) == 60
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 60
+    assert Mailing.objects.get(article=article).finished_at is not None
