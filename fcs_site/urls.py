@@ -17,6 +17,7 @@ handler500 = "fcs_site.views.server_error"
 urlpatterns = [
     path("i18n/switch/<str:language>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

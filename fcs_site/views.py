@@ -5,10 +5,12 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template import loader
+from django.templatetags.static import static as static_url
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults, static
+from django.views.decorators.http import require_safe
 
 
 def safe_next_url(request, default: str) -> str:
@@ -78,4 +80,12 @@ def serve_media(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     # Should a file ever be opened as a document, it may run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the emblem."""
+    response = HttpResponseRedirect(static_url("img/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -17,3 +17,17 @@ def test_stylesheet_blocks_are_balanced(path):
         depth += line.count("{") - line.count("}")
         assert depth >= 0, f"{path.name}:{number} closes a block that was never opened"
     assert depth == 0, f"{path.name} leaves {depth} block(s) open"
+
+
+@pytest.mark.django_db
+def test_every_page_links_the_emblem_as_its_icon_and_favicon_ico_leads_there(client):
+    """Without an icon a browser asks for /favicon.ico on every first visit and logs a 404
+    (Lighthouse's best-practices audit counts it)."""
+    html = client.get("/en/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icon, "the page links no icon"
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == icon.group(1)
+    assert "max-age" in response["Cache-Control"]
+    assert client.post("/favicon.ico").status_code == 405
