@@ -15,9 +15,21 @@ from . import services, throttle, tokens
 from .forms import PreferencesForm, SubscribeForm, target_from_query
 
 
+def _throttled(request, *, bad_links: bool = False):
+    response = render(request, "alerts/throttled.html", {"bad_links": bad_links}, status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
 def _link_problem(request, *, expired: bool = False, gone: bool = False):
     """A link that was tampered with or cut short (404), has expired (410) or whose address
-    has left (404): a page that says which, never an error."""
+    has left (404): a page that says which, never an error. A client address that keeps
+    opening links that do not work is guessing or flooding: past
+    FCS_ALERTS_BAD_LINKS_PER_HOUR those are answered 429. Links that work still work, so a
+    mail provider's one-click unsubscribe is never held back by someone else's flood."""
+    limit = settings.FCS_ALERTS_BAD_LINKS_PER_HOUR
+    if not expired and not gone and not throttle.allow(request, "bad-link", limit):
+        return _throttled(request, bad_links=True)
     status = 410 if expired else 404
     context = {"expired": expired, "gone": gone}
     return render(request, "alerts/link_problem.html", context, status=status)
@@ -31,9 +43,7 @@ def subscribe(request):
         raise Http404("No such rubric, topic or body.")
     if request.method == "POST":
         if not throttle.allow(request, "subscribe", settings.FCS_ALERTS_REQUESTS_PER_HOUR):
-            response = render(request, "alerts/throttled.html", status=429)
-            response["Retry-After"] = "3600"
-            return response
+            return _throttled(request)
         form = SubscribeForm(request.POST, target_kind=target_kind, target=target)
         if form.is_valid():
             data = form.cleaned_data

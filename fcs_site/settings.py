@@ -451,6 +451,9 @@ FCS_ALERTS_CONFIRM_HOURS = env_int("FCS_ALERTS_CONFIRM_HOURS", 72)
 FCS_ALERTS_RESEND_AFTER_SECONDS = 3600
 # Subscribe requests one client address may make (per the hour), then 429.
 FCS_ALERTS_REQUESTS_PER_HOUR = env_int("FCS_ALERTS_REQUESTS_PER_HOUR", 10)
+# Confirm, manage or unsubscribe links that do not work one client address may open (per
+# the hour), then 429 for such links (links that work still work).
+FCS_ALERTS_BAD_LINKS_PER_HOUR = env_int("FCS_ALERTS_BAD_LINKS_PER_HOUR", 30)
 # Addresses read and emails sent per batch: a worker's memory does not grow with the list.
 FCS_ALERTS_BATCH_SIZE = env_int("FCS_ALERTS_BATCH_SIZE", 500)
 # Seconds a worker's claim on a batch lasts: a batch a dead worker left is taken again then.

@@ -481,3 +481,56 @@ def test_header_injection_on_the_preferences_page_is_a_form_error_and_changes_no
     subscriber.refresh_from_db()
     subscription.refresh_from_db()
     assert subscriber.language == "ru" and subscription.frequency == "immediate"
+
+
+def test_tampered_manage_and_unsubscribe_links_change_nothing(client):
+    """A preferences or unsubscribe link that was edited, cut short, signed for something
+    else, or of an address whose key has changed, is a clear 'does not work' page, and the
+    address and its subscriptions stay as they were."""
+    subscriber = SubscriberFactory(email="keep@example.test")
+    SubscriptionFactory(subscriber=subscriber)
+    good = tokens.manage_token(subscriber)
+    stale_key = signing.dumps([subscriber.pk, "not-its-key"], salt=tokens.MANAGE_SALT)
+    other_salt = signing.dumps([subscriber.pk, subscriber.token_key], salt=tokens.CONFIRM_SALT)
+    bad_links = [
+        good[:-2] + ("zz" if not good.endswith("zz") else "yy"),
+        good[:15],
+        "%00",
+        "é" * 300,
+    ]
+    for page in ("manage", "unsubscribe"):
+        for bad in [*bad_links, other_salt] + ([stale_key] if page == "manage" else []):
+            for method in (client.get, client.post):
+                response = method(f"/en/alerts/{page}/{bad}/", {"List-Unsubscribe": "One-Click"})
+                assert response.status_code == 404, (page, bad)
+                assert "This link does not work" in response.content.decode()
+    # An unsubscribe link whose address has already left (its key is not the address's
+    # now) says "unsubscribed" again, and deletes nothing.
+    for method in (client.get, client.post):
+        response = method(f"/en/alerts/unsubscribe/{stale_key}/")
+        assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.subscriptions.count() == 1
+    # The real link still works.
+    assert client.get(f"/en/alerts/manage/{good}/").status_code == 200
+
+
+def test_opening_link_after_link_that_does_not_work_is_throttled(client, settings):
+    settings.FCS_ALERTS_BAD_LINKS_PER_HOUR = 3
+    subscriber = SubscriberFactory()
+    SubscriptionFactory(subscriber=subscriber)
+    good = tokens.manage_token(subscriber)
+    for n in range(3):
+        assert client.get(f"/en/alerts/manage/guess{n}/").status_code == 404
+    for page in ("manage", "unsubscribe", "confirm"):
+        response = client.post(f"/en/alerts/{page}/guess-more/")
+        assert response.status_code == 429
+        assert response["Retry-After"] == "3600"
+        assert "Too many links that do not work" in response.content.decode()
+    # A link that works is never held back (a mail provider's one-click unsubscribe comes
+    # from addresses shared by many), and another client address is not either.
+    assert client.get(f"/en/alerts/manage/{good}/").status_code == 200
+    other = client.get("/ru/alerts/manage/guess/", REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 404
+    assert "Ссылка недействительна" in other.content.decode()
+    assert Subscriber.objects.filter(pk=subscriber.pk).exists()
