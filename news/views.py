@@ -74,10 +74,14 @@ class ArticleListView(PublicArticlesMixin, ListView):
 
 
 class PressReleaseListView(ArticleListView):
-    """The press releases: a part of the news list, evicted with it."""
+    """The press releases: evicted when a press release enters or leaves them (or changes),
+    not by every news item."""
 
     template_name = "news/press_release_list.html"
     list_name = "press-releases"
+
+    def list_subject(self) -> dict:
+        return {"kind": "kind", "pk": Article.Kind.PRESS_RELEASE.value}
 
     def get_queryset(self):
         return super().get_queryset().filter(kind=Article.Kind.PRESS_RELEASE)

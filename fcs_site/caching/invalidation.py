@@ -5,10 +5,10 @@ signals (`post_init` to note what a page shows, `pre_save`, `post_save`, `pre_de
 `post_delete`, `m2m_changed`) and to `committees.content.rows_updated` for bulk updates.
 
 A change bumps the tag of the row, and the tags of the lists the row enters or leaves:
-- an article that is or was public: its lists (all news, its rubric, topics, and the
-  bodies, sessions and people it is linked to) when its visibility, date, kind, rubric or
-  languages change; the search and the sitemap whenever it changes. A draft edited in
-  the admin evicts nothing the public sees;
+- an article that is or was public: its lists (all news, its kind's, as the press
+  releases, its rubric, topics, and the bodies, sessions and people it is linked to) when
+  its visibility, date, kind, rubric or languages change; the search and the sitemap
+  whenever it changes. A draft edited in the admin evicts nothing the public sees;
 - a rubric, topic or photo: its row (every page that shows it carries it);
 - anything in the WCO registry (bodies, sessions, people, posts, terms, delegations): its
   row and `list:committees`, which every registry page carries: those pages show each
@@ -153,7 +153,7 @@ def _linked_tags(article) -> set[str]:
 
 
 def article_lists(article, state: dict) -> set[str]:
-    found = {ARTICLES, SEARCH, SITEMAP} | _linked_tags(article)
+    found = {ARTICLES, SEARCH, SITEMAP, list_tag("kind", state["kind"])} | _linked_tags(article)
     if state.get("rubric_id"):
         found.add(list_tag("rubric", state["rubric_id"]))
     return found
@@ -182,6 +182,8 @@ def _article_saved(sender, instance, raw=False, **kwargs) -> None:
             found |= article_lists(instance, after)
             if before and before.get("rubric_id"):
                 found.add(list_tag("rubric", before["rubric_id"]))
+            if before:
+                found.add(list_tag("kind", before["kind"]))
         else:
             found |= {SEARCH, SITEMAP}
     changed(found)

@@ -28,8 +28,8 @@ MAX_QUERIES = 6
 # (first request after a change, next request)
 EXPECTED = {
     # the cards (their photos' renditions would add one), the press releases, the WCO
-    # sessions ahead; then kept
-    "home": (3, 0),
+    # sessions ahead, the press service's contacts; then kept
+    "home": (4, 0),
     "list": (2, 0),  # the numbering and the page's cards, then kept
     "deep": (2, 0),
     "rubric": (3, 1),  # the rubric; the numbering and the cards, then kept

@@ -216,15 +216,24 @@ def test_list_query_count_does_not_grow_with_articles(client, django_assert_num_
     # Numbering the list (kept until an article enters or leaves it), the page's cards.
     with django_assert_num_queries(2):
         assert client.get("/en/news/").status_code == 200
-    with django_assert_num_queries(3):  # the cards, the press releases, the sessions ahead
+    # the cards, the press releases, the sessions ahead, the press service's contacts
+    with django_assert_num_queries(4):
         assert client.get("/en/").status_code == 200
 
 
 def test_article_page_query_count(client, reference, django_assert_num_queries):
     # The article, which also says that it has no gallery, topics or linked WCO bodies,
-    # sessions or people: none of them is read; and the latest of its rubric (related).
-    with django_assert_num_queries(2):
+    # sessions or people: none of them is read; without a rubric or topics it has no
+    # related articles to look for.
+    with django_assert_num_queries(1):
         assert client.get(reference.get_absolute_url("en")).status_code == 200
+    # With a rubric: and the latest others of its rubric (related articles).
+    reference.rubric = RubricFactory()
+    reference.save()
+    other = ArticleFactory(rubric=reference.rubric, title_en="Another of the rubric")
+    with django_assert_num_queries(2):
+        html = client.get(reference.get_absolute_url("en")).content.decode()
+    assert "Another of the rubric" in html and other.get_absolute_url("en") in html
 
 
 def test_a_rubric_or_topic_without_a_name_in_a_language_is_not_shown_in_it(client):

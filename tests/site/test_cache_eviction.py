@@ -42,8 +42,9 @@ class Change:
     name: str
     make: object  # (site) -> None
     evicts: frozenset
-    # Text the page must show after the change, when the change is visible in it.
-    shows: str = ""
+    # Text the page must show after the change, when the change is visible in it (or per
+    # language: {"en": ..., "ru": ...}).
+    shows: str | dict = ""
 
 
 def edit_article(site):
@@ -53,6 +54,20 @@ def edit_article(site):
 
 def publish_new(site):
     ArticleFactory(rubric=site.rubric, title_en="Just published", title_ru="Только что")
+
+
+def publish_press_release(site):
+    ArticleFactory(
+        rubric=site.rubric,
+        kind=Article.Kind.PRESS_RELEASE,
+        title_en="Press release just out",
+        title_ru="Пресс-релиз только что",
+    )
+
+
+def make_press_release(site):
+    site.article.kind = Article.Kind.PRESS_RELEASE
+    site.article.save()
 
 
 def withdraw(site):
@@ -96,8 +111,10 @@ def link_article_to_new_session(site):
     site.article.sessions.add(other)
 
 
-def enter_press_contacts(site):
-    PressContacts.objects.create(name_ru="Пресс-служба", name_en="Press service")
+def edit_press_contacts(site):
+    contacts = PressContacts.objects.get()
+    contacts.phones = "+7 499 000-00-00"
+    contacts.save()
 
 
 def bulk_update_lead(site):
@@ -115,6 +132,20 @@ CHANGES = [
         "publish an article",
         publish_new,
         frozenset({*NEWS_LISTS, *RELATED, *SEARCHES, *DATASETS}),
+    ),
+    # News items leave the press releases page alone; a press release enters it.
+    Change(
+        "publish a press release",
+        publish_press_release,
+        frozenset({*NEWS_LISTS, *RELATED, *SEARCHES, *DATASETS, "press releases"}),
+        shows={"en": "Press release just out", "ru": "Пресс-релиз только что"},
+    ),
+    Change(
+        "make an article a press release",
+        make_press_release,
+        frozenset(
+            {"article", *NEWS_LISTS, *ABOUT_THE_ARTICLE, *SEARCHES, *DATASETS, "press releases"}
+        ),
     ),
     Change(
         "withdraw an article",
@@ -161,7 +192,7 @@ CHANGES = [
         frozenset({"article", *NEWS_LISTS, *ABOUT_THE_ARTICLE, *SEARCHES, *DATASETS}),
     ),
     # The footer of every page shows them.
-    Change("enter the press contacts", enter_press_contacts, frozenset({*PAGES, *EXTRA})),
+    Change("edit the press contacts", edit_press_contacts, frozenset({*PAGES, *EXTRA})),
 ]
 
 
@@ -199,8 +230,9 @@ def test_a_change_evicts_exactly_the_pages_that_show_it(client, site, change, la
     if change.shows:
         # (Not home: registry changes evict it for its sessions ahead, which this site
         # may have none of.)
-        for name in evicted & {"article", "news list"}:
-            assert change.shows in after[name].content.decode(), name
+        shows = change.shows if isinstance(change.shows, str) else change.shows[language]
+        for name in evicted & {"article", "news list", "press releases"}:
+            assert shows in after[name].content.decode(), name
 
 
 def test_a_scheduled_article_falling_due_evicts_its_lists_only(client, site):
