@@ -17,8 +17,6 @@ from .sending import ServerUnavailable, next_digest_at
 
 logger = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 300
-
 
 def _waiting_tasks(task):
     """The queued (not yet started) results of `task`, or None when the backend cannot say."""
@@ -48,7 +46,8 @@ def digest_enqueue() -> bool:
 def sweep_enqueue() -> bool:
     from . import tasks
 
-    return _enqueue_once(tasks.sweep, timezone.now() + timedelta(seconds=SWEEP_SECONDS))
+    at = timezone.now() + timedelta(seconds=settings.FCS_ALERTS_SWEEP_SECONDS)
+    return _enqueue_once(tasks.sweep, at)
 
 
 def sweep(now=None) -> dict:

@@ -458,6 +458,8 @@ FCS_ALERTS_BAD_LINKS_PER_HOUR = env_int("FCS_ALERTS_BAD_LINKS_PER_HOUR", 30)
 FCS_ALERTS_BATCH_SIZE = env_int("FCS_ALERTS_BATCH_SIZE", 500)
 # Seconds a worker's claim on a batch lasts: a batch a dead worker left is taken again then.
 FCS_ALERTS_CLAIM_SECONDS = env_int("FCS_ALERTS_CLAIM_SECONDS", 600)
+# Seconds between two sweeps (the task that resumes mailings a dead worker left).
+FCS_ALERTS_SWEEP_SECONDS = env_int("FCS_ALERTS_SWEEP_SECONDS", 300)
 # Tasks queued for each mailing: with several workers, that many share one large mailing.
 FCS_ALERTS_TASKS_PER_MAILING = env_int("FCS_ALERTS_TASKS_PER_MAILING", 1)
 # Hard bounces in a row after which an address is suspended.

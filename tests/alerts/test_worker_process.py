@@ -184,6 +184,69 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_
     assert Subscriber.objects.get(pk=tokens.read_manage(token)[0]) == people[-1]
 
 
+def test_after_a_crash_the_sweep_chain_resumes_the_mailing_with_no_one_at_the_keyboard(
+    holding_smtp, tmp_path
+):
+    """As in production: `alerts_schedule` ran at deployment, a worker dies mid-batch, a
+    worker is started again as a service and nobody runs anything by hand. The sweep that
+    was waiting in the queue comes due, gives the dead worker's mailing to the new worker
+    and enqueues the next sweep; every email arrives once."""
+    from django_tasks_db.models import DBTaskResult
+
+    smtp = holding_smtp
+    people = SubscriberFactory.create_batch(12)
+    for person in people:
+        SubscriptionFactory(subscriber=person)
+    article = ArticleFactory(draft=True, russian_only=True)
+    services.article_publish(
+        article=article, user=UserFactory(username="chief", role="Editor"), reason="Tests."
+    )
+    database = WorkerDatabase(tmp_path)
+    database.publish()
+    often = {"FCS_ALERTS_SWEEP_SECONDS": "1"}
+    scheduled = manage(database, smtp.port, "alerts_schedule", **often)
+    output, _errors = scheduled.communicate(timeout=60)
+    assert scheduled.returncode == 0 and "sweep: enqueued" in output, output
+
+    first = worker(database, smtp.port, **often)
+    assert smtp.holding.wait(timeout=60), "the worker sent nothing"
+    first.send_signal(signal.SIGKILL)
+    assert first.wait(timeout=10) == -signal.SIGKILL
+    smtp.drop.set()
+    assert len(smtp.recipients()) == 7
+
+    service = manage(
+        database,
+        smtp.port,
+        "db_worker",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "0.2",
+        "--verbosity",
+        "0",
+        **often,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while len(smtp.recipients()) < 12 and time.monotonic() < deadline:
+            assert service.poll() is None, "the worker stopped"
+            time.sleep(0.2)
+        time.sleep(1)  # anything sent twice would arrive now
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.wait(timeout=30)
+
+    received = smtp.recipients()
+    assert sorted(received) == sorted(person.email for person in people)
+    assert len(received) == len(set(received)) == 12
+    database.collect()
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 12
+    assert Mailing.objects.get(article=article).finished_at is not None
+    # The chain goes on: a next sweep is waiting.
+    assert DBTaskResult.objects.filter(task_path="alerts.tasks.sweep", status="READY").exists()
+
+
 @pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="the benchmark's worker process reads the database the command fills",
