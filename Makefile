@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 DEV_ENV := DJANGO_DEBUG=1
-RUN_DB_URL := sqlite:///$(CURDIR)/var/db.sqlite3
+# `make run`'s database and address (a test runs it on others: tests/site/test_make_run.py).
+RUN_DB_URL ?= sqlite:///$(CURDIR)/var/db.sqlite3
+RUN_ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test venv venv-test messages lint audit browser-deps clean bench bench-deps \
 	lighthouse
@@ -38,14 +40,14 @@ run: venv messages
 	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py alerts_schedule
 	mkdir -p var/mail
 	@echo
-	@echo "  The site:  http://127.0.0.1:8000/  (Russian: /ru/, English: /en/)"
-	@echo "  The admin: http://127.0.0.1:8000/admin/ — sign in as shown above (demo account, this machine only)"
+	@echo "  The site:  http://$(RUN_ADDR)/  (Russian: /ru/, English: /en/)"
+	@echo "  The admin: http://$(RUN_ADDR)/admin/ — sign in as shown above (demo account, this machine only)"
 	@echo "  Email:     the worker beside the server writes every email to a file in var/mail/"
 	@echo
 # The email alerts' worker runs beside the server and stops with it.
 	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py db_worker --no-reload --interval 2 & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) DATABASE_URL=$(RUN_DB_URL) $(PY) manage.py runserver $(RUN_ADDR)
 
 # Chromium for the browser tests: installed with apt where we are root, otherwise the
 # browser tests are skipped with a notice (and fail when CI is set).
