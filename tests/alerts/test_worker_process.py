@@ -268,6 +268,7 @@ def test_the_benchmark_prints_emails_per_second_and_the_workers_memory(
     assert "20 subscribers: 20 emails in" in text and "60 subscribers: 60 emails in" in text
     assert "emails/s; worker peak memory" in text
     assert "Worker peak memory:" in text and "(3× as many)" in text
+    assert "(target: within 10 %)" in text
     assert not Subscriber.objects.exists()  # its rows are deleted afterwards
 
 

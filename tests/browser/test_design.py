@@ -49,6 +49,8 @@ def test_the_menu_is_a_bar_on_wide_screens_and_opens_without_javascript_on_small
     bar = page.locator(".main-nav__bar")
     assert bar.get_by_role("link", name="Пресс-релизы").is_visible()
     assert not page.locator(".main-nav__menu").is_visible()
+    opendata = "Открытые данные"
+    assert page.locator(".service-links").get_by_role("link", name=opendata).is_visible()
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + "/ru/")
@@ -56,8 +58,12 @@ def test_the_menu_is_a_bar_on_wide_screens_and_opens_without_javascript_on_small
     menu = page.locator(".main-nav__menu")
     link = menu.get_by_role("link", name="Органы ВТамО")
     assert not link.is_visible()
+    # On a small screen the service links leave the bar above the masthead for the menu.
+    assert not page.locator(".service-links").is_visible()
+    assert page.locator(".language-switcher").get_by_role("link", name="English").is_visible()
     menu.locator("summary").click()
     assert link.is_visible()
+    assert menu.get_by_role("link", name=opendata).is_visible()
     link.click()
     assert page.url.endswith("/ru/committees/")
     # The section the visitor is in is marked in the menu.

@@ -74,9 +74,13 @@ class Command(BaseCommand):
             self._clean()
         if len(results) > 1:
             (small, low), (large, high) = results[0], results[-1]
+            # Flat: the batches keep the worker's memory within a tenth of the small run's
+            # (issue 22's target), however many more addresses there are.
+            flat = high <= low * 1.10
             self.stdout.write(
                 f"Worker peak memory: {low:.0f} MB for {small} subscribers, {high:.0f} MB for "
-                f"{large} ({large / small:.0f}× as many): {high - low:+.0f} MB"
+                f"{large} ({large / small:.0f}× as many): {high - low:+.0f} MB — "
+                f"{'flat (target: within 10 %)' if flat else 'GROWS (target: within 10 %)'}"
             )
 
     @staticmethod
