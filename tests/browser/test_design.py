@@ -101,3 +101,31 @@ def test_share_links_load_nothing_from_the_services(live_server, page, site):
     assert any(href.startswith("https://t.me/share/url?url=http") for href in hrefs)
     assert any(href.startswith("mailto:?subject=") for href in hrefs)
     assert all(url.startswith(live_server.url) for url in requested), requested
+
+
+@pytest.mark.parametrize("path", ["/ru/", "/ru/news/", "/en/"])
+def test_images_off_and_greyscale_reach_the_new_components(live_server, page, site, path):
+    """The lead story's photo, the cards' thumbnails and the emblem follow the panel's
+    images setting like every other image: hidden behind their alt text, or grey."""
+    from tests.browser.test_accessibility import open_page, use_profile
+
+    use_profile(page, live_server, "")
+    open_page(page, live_server, path)
+    photos = page.locator("main picture img")
+    assert photos.count() >= 1, "the page shows no photo"
+    assert photos.first.is_visible()
+
+    use_profile(page, live_server, "img:off")
+    open_page(page, live_server, path)
+    for index in range(photos.count()):
+        assert not photos.nth(index).is_visible()
+    alts = page.locator("main .a11y-img-alt")
+    assert alts.count() == photos.count()
+    assert alts.first.is_visible() and alts.first.inner_text().strip()
+
+    use_profile(page, live_server, "img:grey")
+    open_page(page, live_server, path)
+    for index in range(photos.count()):
+        assert photos.nth(index).evaluate("el => getComputedStyle(el).filter") == "grayscale(1)"
+    emblem = page.locator(".brand__emblem")
+    assert emblem.evaluate("el => getComputedStyle(el).filter") == "grayscale(1)"
