@@ -113,7 +113,7 @@ class PressContacts(models.Model):
         return self.name or str(self._meta.verbose_name)
 
     def get_absolute_url(self) -> str:
-        return reverse("home")
+        return reverse("contacts")
 
     def phone_numbers(self) -> list[dict]:
         """Each number as written, and its `tel:` address (digits and a leading plus)."""

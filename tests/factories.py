@@ -6,9 +6,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from committees.models import Body, Delegation, Person, Post, Precision, Session, Term
+from fcs_site.models import PressContacts
 from news import services
 from news.models import Article, ArticlePhoto, Photo, Rubric, Topic
 from tests import imagefiles
+
+
+class PressContactsFactory(factory.django.DjangoModelFactory):
+    """The press service's contacts: one row per site (a unique constraint)."""
+
+    class Meta:
+        model = PressContacts
+
+    name_ru = "Пресс-служба ФТС России"
+    name_en = "FCS of Russia press service"
+    address_ru = "Новозаводская ул., 11/5, Москва"
+    address_en = "11/5 Novozavodskaya St, Moscow"
+    phones = "+7 (495) 449-72-33"
+    email = "press@customs.example"
 
 
 class RubricFactory(factory.django.DjangoModelFactory):

@@ -37,6 +37,8 @@ FIND_CLIPPED = """() => {
   const found = [];
   for (const el of document.body.querySelectorAll("*")) {
     if (!el.getClientRects().length || el.closest("[hidden]")) continue;
+    // Text for screen readers only is clipped to a pixel on purpose.
+    if (el.closest(".visually-hidden")) continue;
     const style = getComputedStyle(el);
     if (style.display.startsWith("inline") && style.display !== "inline-block") continue;
     const scrolls = (value) => value === "auto" || value === "scroll";
