@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from . import illustrations, images, services
 from .models import Photo
 
-CREDIT_RU = "Иллюстрация: пресс-служба ФТС России"
-CREDIT_EN = "Illustration: FCS of Russia press service"
+CREDIT_RU = "пресс-служба ФТС России (иллюстрация)"
+CREDIT_EN = "FCS of Russia press service (illustration)"
 
 # What each motif shows, for people who cannot see it (ru, en).
 ALT = {

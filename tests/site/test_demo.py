@@ -67,8 +67,8 @@ def test_demo_articles_have_illustrations_described_in_both_languages():
             "Illustration: "
         )
         assert photo.caption_ru and photo.caption_en and not photo.decorative
-        assert photo.credit_ru == "Иллюстрация: пресс-служба ФТС России"
-        assert photo.credit_en == "Illustration: FCS of Russia press service"
+        assert photo.credit_ru == "пресс-служба ФТС России (иллюстрация)"
+        assert photo.credit_en == "FCS of Russia press service (illustration)"
         assert default_storage.exists(photo.image.name)
         formats = {r.format for r in photo.renditions.all()}
         assert formats == {"jpeg", "webp"}, photo
