@@ -36,9 +36,6 @@ class PublicPage:
     name: str
     url: Callable[[SimpleNamespace, str], str]
     status: int = 200
-    # False for pages that only repeat another page's layout: the browser tests then check
-    # them in two colour schemes (one light, one dark) rather than in all six.
-    every_scheme: bool = True
 
     def path(self, site: SimpleNamespace, language: str) -> str:
         with translation.override(language):
@@ -118,25 +115,20 @@ def _other(language: str) -> str:
 PUBLIC_PAGES = [
     PublicPage("home", lambda site, lang: reverse("home")),
     PublicPage("news list", lambda site, lang: reverse("news:article_list")),
-    PublicPage(
-        "press releases", lambda site, lang: reverse("news:press_releases"), every_scheme=False
-    ),
+    PublicPage("press releases", lambda site, lang: reverse("news:press_releases")),
     PublicPage("contacts", lambda site, lang: reverse("contacts")),
-    PublicPage("rubric", lambda site, lang: site.rubric.get_absolute_url(), every_scheme=False),
+    PublicPage("rubric", lambda site, lang: site.rubric.get_absolute_url()),
     PublicPage("article", lambda site, lang: site.article.get_absolute_url(lang)),
     PublicPage(
         "article unavailable",
         lambda site, lang: site.only_in[_other(lang)].get_absolute_url(lang),
         status=404,
-        every_scheme=False,
     ),
-    PublicPage(
-        "not found", lambda site, lang: f"/{lang}/no-such-page/", status=404, every_scheme=False
-    ),
-    PublicPage("bodies", lambda site, lang: reverse("committees:body_list"), every_scheme=False),
+    PublicPage("not found", lambda site, lang: f"/{lang}/no-such-page/", status=404),
+    PublicPage("bodies", lambda site, lang: reverse("committees:body_list")),
     PublicPage("body", lambda site, lang: site.body.get_absolute_url(lang)),
     PublicPage("session", lambda site, lang: site.session.get_absolute_url(lang)),
-    PublicPage("person", lambda site, lang: site.person.get_absolute_url(lang), every_scheme=False),
+    PublicPage("person", lambda site, lang: site.person.get_absolute_url(lang)),
     PublicPage("search", lambda site, lang: reverse("search") + "?q=session"),
     # Bodies, sessions and people among the results, and the body filter set.
     PublicPage(
@@ -146,14 +138,12 @@ PUBLIC_PAGES = [
             + ("?q=комитет" if lang == "ru" else "?q=committee")
             + f"&body={site.body.slug}"
         ),
-        every_scheme=False,
     ),
-    PublicPage("feeds", lambda site, lang: reverse("feeds:index"), every_scheme=False),
-    PublicPage("open data", lambda site, lang: reverse("opendata:index"), every_scheme=False),
+    PublicPage("feeds", lambda site, lang: reverse("feeds:index")),
+    PublicPage("open data", lambda site, lang: reverse("opendata:index")),
     PublicPage(
         "dataset",
         lambda site, lang: reverse("opendata:dataset", kwargs={"identifier": dataset_id()}),
-        every_scheme=False,
     ),
 ]
 
