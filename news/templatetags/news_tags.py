@@ -61,6 +61,18 @@ def related_articles(article, limit=3):
     return list(articles.exclude(pk=article.pk).order_by("-published_at", "-pk")[:limit])
 
 
+@register.filter
+def lead_first(articles, within=5):
+    """The front page's order: the newest article with a photo among the first `within`
+    leads (a front page opens on a picture), the others keep their order:
+    {% with articles=articles|lead_first %}. With none, the order is unchanged."""
+    articles = list(articles)
+    for index, article in enumerate(articles[: int(within)]):
+        if article.lead_photo_id:
+            return [article, *articles[:index], *articles[index + 1 :]]
+    return articles
+
+
 @register.simple_tag
 def related_rows(article, name: str) -> list:
     """The rows of one of the article's many-to-many relations, as prefetched for its page

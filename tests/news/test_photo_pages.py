@@ -1,9 +1,11 @@
 """Photos on public pages, their alt text rules, and what feeds get from the lead photo."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from news import images, services
 from news.models import Article, ArticlePhoto, Photo
@@ -372,3 +374,28 @@ def test_articles_without_a_photo_have_no_image_metadata(client):
     html = client.get(article.get_absolute_url("en")).content.decode()
     assert "og:image" not in html
     assert '"image"' not in html
+
+
+def test_the_lead_story_is_the_newest_with_a_photo_among_the_latest_five(client):
+    now = timezone.now()
+    pictured = ArticleFactory(
+        title_en="Pictured", lead_photo=PhotoFactory(), published_at=now - timedelta(hours=3)
+    )
+    for hours in (2, 1):
+        ArticleFactory(
+            title_en=f"Newer, no photo {hours}", published_at=now - timedelta(hours=hours)
+        )
+    html = client.get("/en/").content.decode()
+    lead = html[html.index('class="front__lead"') : html.index('class="front__latest"')]
+    assert "Pictured" in lead and "no photo" not in lead
+    latest = html[html.index('class="front__latest"') :]
+    # The others keep their order, newest first.
+    assert latest.index("Newer, no photo 1") < latest.index("Newer, no photo 2")
+    assert pictured.title_en not in latest
+
+    # Five newer articles without a photo: the newest leads, photo or not.
+    for minutes in range(1, 6):
+        ArticleFactory(title_en=f"Fresh {minutes}", published_at=now - timedelta(minutes=minutes))
+    html = client.get("/en/").content.decode()
+    lead = html[html.index('class="front__lead"') : html.index('class="front__latest"')]
+    assert "Fresh 1" in lead and "Pictured" not in lead
