@@ -141,8 +141,9 @@ def holding_smtp():
     controller.stop()
 
 
-def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_smtp, tmp_path):
-    smtp = holding_smtp
+def twelve_subscribers_and_a_publication(tmp_path):
+    """Twelve addresses following all news, an article just published for them, and the
+    database as a worker process will read it."""
     people = SubscriberFactory.create_batch(12)
     for person in people:
         SubscriptionFactory(subscriber=person)
@@ -152,14 +153,26 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_
     )
     database = WorkerDatabase(tmp_path)
     database.publish()
+    return people, article, database
+
+
+def killed_mid_batch(process, smtp) -> None:
+    """SIGKILL the worker while the SMTP server holds its answer to the 8th email (batches
+    of 5: in the second batch); that email was not accepted."""
+    assert smtp.holding.wait(timeout=60), "the worker sent nothing"
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=10) == -signal.SIGKILL
+    smtp.drop.set()
+    assert len(smtp.recipients()) == 7
+
+
+def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_smtp, tmp_path):
+    smtp = holding_smtp
+    people, article, database = twelve_subscribers_and_a_publication(tmp_path)
 
     # Batches of 5: the second batch is being sent when the worker is killed.
     first = worker(database, smtp.port)
-    assert smtp.holding.wait(timeout=60), "the worker sent nothing"
-    first.send_signal(signal.SIGKILL)
-    assert first.wait(timeout=10) == -signal.SIGKILL
-    smtp.drop.set()
-    assert len(smtp.recipients()) == 7
+    killed_mid_batch(first, smtp)
 
     # Started again: once the dead worker's claims have expired, the sweep gives its
     # mailing to the new worker.
@@ -194,26 +207,14 @@ def test_after_a_crash_the_sweep_chain_resumes_the_mailing_with_no_one_at_the_ke
     from django_tasks_db.models import DBTaskResult
 
     smtp = holding_smtp
-    people = SubscriberFactory.create_batch(12)
-    for person in people:
-        SubscriptionFactory(subscriber=person)
-    article = ArticleFactory(draft=True, russian_only=True)
-    services.article_publish(
-        article=article, user=UserFactory(username="chief", role="Editor"), reason="Tests."
-    )
-    database = WorkerDatabase(tmp_path)
-    database.publish()
+    people, article, database = twelve_subscribers_and_a_publication(tmp_path)
     often = {"FCS_ALERTS_SWEEP_SECONDS": "1"}
     scheduled = manage(database, smtp.port, "alerts_schedule", **often)
     output, _errors = scheduled.communicate(timeout=60)
     assert scheduled.returncode == 0 and "sweep: enqueued" in output, output
 
     first = worker(database, smtp.port, **often)
-    assert smtp.holding.wait(timeout=60), "the worker sent nothing"
-    first.send_signal(signal.SIGKILL)
-    assert first.wait(timeout=10) == -signal.SIGKILL
-    smtp.drop.set()
-    assert len(smtp.recipients()) == 7
+    killed_mid_batch(first, smtp)
 
     service = manage(
         database,
