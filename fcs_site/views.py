@@ -87,5 +87,6 @@ def serve_media(request, path):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links: send them to the emblem."""
     response = HttpResponseRedirect(static_url("img/favicon.svg"))
-    response["Cache-Control"] = "public, max-age=86400"
+    # An hour: after a release the hashed name changes and the old file is gone.
+    response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -249,3 +249,55 @@ def test_a_scheduled_article_falling_due_evicts_its_lists_only(client, site):
     evicted = {name for name, response in after.items() if response.get(STATUS) != "hit"}
     assert evicted == {*NEWS_LISTS, *RELATED, *SEARCHES, *DATASETS}
     assert "Embargoed until noon" in after["news list"].content.decode()
+
+
+def _withdraw_press_release(release):
+    release.status = Article.Status.WITHDRAWN
+    release.withdrawn_at = timezone.now()
+    release.save()
+
+
+def _press_release_to_news(release):
+    release.kind = Article.Kind.NEWS
+    release.save()
+
+
+@pytest.mark.parametrize(
+    ("change", "evicts_press_releases"),
+    [
+        (_withdraw_press_release, True),
+        (_press_release_to_news, True),  # it leaves the list: the old kind's tag
+        (lambda release: release.delete(), True),
+        (lambda release: ArticleFactory(title_en="Plain news"), False),
+    ],
+    ids=["withdraw it", "make it news", "delete it", "publish a news item"],
+)
+def test_the_press_releases_page_follows_its_own_articles(
+    client, site, change, evicts_press_releases
+):
+    release = ArticleFactory(
+        rubric=site.rubric, kind=Article.Kind.PRESS_RELEASE, title_en="Release on the list"
+    )
+    url = page_urls(site, "en")["press releases"]
+    client.get(url)
+    assert "Release on the list" in client.get(url).content.decode()
+    assert client.get(url)[STATUS] == "hit"
+    change(release)
+    after = client.get(url)
+    assert (after[STATUS] != "hit") is evicts_press_releases
+    assert ("Release on the list" in after.content.decode()) is not evicts_press_releases
+
+
+def test_a_scheduled_press_release_falling_due_evicts_the_press_releases(client, site):
+    ArticleFactory(
+        kind=Article.Kind.PRESS_RELEASE,
+        title_en="Embargoed release",
+        published_at=timezone.now() + timedelta(hours=1),
+    )
+    url = page_urls(site, "en")["press releases"]
+    client.get(url)
+    assert client.get(url)[STATUS] == "hit"
+    with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
+        after = client.get(url)
+    assert after[STATUS] != "hit"
+    assert "Embargoed release" in after.content.decode()
