@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import services, throttle, tokens
 from .forms import PreferencesForm, SubscribeForm, target_from_query
+from .models import Subscription
 
 
 def _throttled(request, *, bad_links: bool = False):
@@ -41,6 +42,10 @@ def subscribe(request):
     target_kind, target = target_from_query(request.GET)
     if target_kind is not None and target is None:
         raise Http404("No such rubric, topic or body.")
+    # The press releases page links here with ?kind=press_releases: that choice is made.
+    preset = request.GET.get("kind")
+    if preset is not None and preset != Subscription.Kind.PRESS_RELEASES:
+        raise Http404("No such choice.")
     if request.method == "POST":
         if not throttle.allow(request, "subscribe", settings.FCS_ALERTS_REQUESTS_PER_HOUR):
             return _throttled(request)
@@ -57,7 +62,8 @@ def subscribe(request):
             # The same answer whether or not the address was known, or asked within the hour.
             return HttpResponseRedirect(reverse("alerts:requested"))
     else:
-        form = SubscribeForm(target_kind=target_kind, target=target)
+        initial = {"kind": preset} if preset else None
+        form = SubscribeForm(initial=initial, target_kind=target_kind, target=target)
     context = {"form": form, "target": target, "hours": settings.FCS_ALERTS_CONFIRM_HOURS}
     return render(request, "alerts/subscribe.html", context)
 

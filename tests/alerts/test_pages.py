@@ -535,3 +535,23 @@ def test_opening_link_after_link_that_does_not_work_is_throttled(client, setting
     assert other.status_code == 404
     assert "Ссылка недействительна" in other.content.decode()
     assert Subscriber.objects.filter(pk=subscriber.pk).exists()
+
+
+def test_the_press_releases_page_offers_press_releases_only_already_chosen(client):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(kind="press_release")
+    page = client.get("/en/news/press-releases/").content.decode()
+    link = re.search(r'<p class="alerts-link"><a href="([^"]+)">', page).group(1)
+    assert link == "/en/alerts/subscribe/?kind=press_releases"
+    form = client.get(link).content.decode()
+    checked = re.search(r'<input type="radio" name="kind" value="([a-z_]+)"[^>]* checked', form)
+    assert checked and checked.group(1) == "press_releases"
+    # The plain page starts on all news.
+    plain = client.get(SUBSCRIBE["en"]).content.decode()
+    checked = re.search(r'<input type="radio" name="kind" value="([a-z_]+)"[^>]* checked', plain)
+    assert checked.group(1) == "all"
+    for bad in ("everything", "", "press_releases%0A", "rubric"):
+        assert client.get(f"{SUBSCRIBE['en']}?kind={bad}").status_code == 404
+    response = client.post(link, form_data(kind="press_releases"))
+    assert response.status_code == 302
