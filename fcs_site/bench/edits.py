@@ -26,7 +26,6 @@ the end.
 import argparse
 import bisect
 import contextlib
-import json
 import os
 import random
 import select
@@ -40,6 +39,8 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import wrk
 
 LUA_EDITS = Path(__file__).with_name("wrk_edits.lua")
 MARKER = "[bench-edit-{}]"
@@ -458,13 +459,7 @@ def run_wrk_edits(url: str, paths_file: Path, *, seconds: float, connections: in
         "--",
         str(paths_file),
     ]
-    finished = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 60, check=False
-    )
-    for line in finished.stdout.splitlines():
-        if line.startswith("WRK_EDITS_JSON "):
-            return json.loads(line.removeprefix("WRK_EDITS_JSON "))
-    raise RuntimeError(f"wrk printed no report:\n{finished.stdout}\n{finished.stderr}")
+    return wrk.report(command, "WRK_EDITS_JSON ", timeout=seconds + 60)
 
 
 def warm(server, pages: list[ReadPage], fetch, threads: int = 4) -> dict[str, int]:

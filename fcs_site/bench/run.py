@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext
 from fcs_site.caching import forget_everything
 from fcs_site.caching.middleware import STATUS_HEADER
 
+from . import wrk
 from .database import database_url
 from .edits import run_reads_with_edits
 from .pages import context_for, find_pages, other_language, other_language_pages
@@ -141,13 +142,7 @@ def run_wrk(url: str, *, seconds: float, options: Options, headers: dict) -> dic
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    finished = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
-    )
-    for line in finished.stdout.splitlines():
-        if line.startswith("WRK_JSON "):
-            return json.loads(line.removeprefix("WRK_JSON "))
-    raise RuntimeError(f"wrk printed no report for {url}:\n{finished.stdout}\n{finished.stderr}")
+    return wrk.report([*command, url], "WRK_JSON ", timeout=seconds + 60, what=f" for {url}")
 
 
 class Server:
