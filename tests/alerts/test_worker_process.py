@@ -110,16 +110,16 @@ def manage(database: WorkerDatabase, port: int, *args, **extra) -> subprocess.Po
     return subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
 
 
-def worker(database, port, **extra) -> subprocess.Popen:
+def worker(database, port, *, batch=True, **extra) -> subprocess.Popen:
+    """`manage.py db_worker`: with `batch`, it stops when the queue is empty (tests wait for
+    it); without, it runs as a service does until it is stopped."""
     return manage(
         database,
         port,
         "db_worker",
-        "--batch",
+        *(["--batch", "--interval", "0"] if batch else ["--interval", "0.2"]),
         "--no-reload",
         "--no-startup-delay",
-        "--interval",
-        "0",
         "--verbosity",
         "0",
         **extra,
@@ -178,6 +178,17 @@ def killed_mid_batch(process, smtp) -> None:
     assert len(smtp.recipients()) == 7
 
 
+def each_sent_once(smtp, people, article, database) -> None:
+    """Every address received the article once, and the database says so."""
+    received = smtp.recipients()
+    assert sorted(received) == sorted(person.email for person in people)
+    assert len(received) == len(set(received)) == len(people)
+    database.collect()
+    sent = Delivery.objects.filter(status=Delivery.Status.SENT)
+    assert sent.count() == len(people)
+    assert Mailing.objects.get(article=article).finished_at is not None
+
+
 def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_smtp, tmp_path):
     smtp = holding_smtp
     people, article, database = twelve_subscribers_and_a_publication(tmp_path)
@@ -195,13 +206,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_email_once(holding_
     second = worker(database, smtp.port)
     assert second.wait(timeout=120) == 0
 
-    received = smtp.recipients()
-    assert sorted(received) == sorted(person.email for person in people)
-    assert len(received) == len(set(received)) == 12
-
-    database.collect()
-    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 12
-    assert Mailing.objects.get(article=article).finished_at is not None
+    each_sent_once(smtp, people, article, database)
     # The emails the new worker sent carry links this site reads.
     last = smtp.to(people[-1].email)[0]
     link = last["List-Unsubscribe"].strip().strip("<>")
@@ -228,18 +233,7 @@ def test_after_a_crash_the_sweep_chain_resumes_the_mailing_with_no_one_at_the_ke
     first = worker(database, smtp.port, **often)
     killed_mid_batch(first, smtp)
 
-    service = manage(
-        database,
-        smtp.port,
-        "db_worker",
-        "--no-reload",
-        "--no-startup-delay",
-        "--interval",
-        "0.2",
-        "--verbosity",
-        "0",
-        **often,
-    )
+    service = worker(database, smtp.port, batch=False, **often)
     try:
         deadline = time.monotonic() + 90
         while len(smtp.recipients()) < 12 and time.monotonic() < deadline:
@@ -249,12 +243,7 @@ def test_after_a_crash_the_sweep_chain_resumes_the_mailing_with_no_one_at_the_ke
     finally:
         stop(service)
 
-    received = smtp.recipients()
-    assert sorted(received) == sorted(person.email for person in people)
-    assert len(received) == len(set(received)) == 12
-    database.collect()
-    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 12
-    assert Mailing.objects.get(article=article).finished_at is not None
+    each_sent_once(smtp, people, article, database)
     # The chain goes on: a next sweep is waiting.
     assert DBTaskResult.objects.filter(task_path="alerts.tasks.sweep", status="READY").exists()
 
